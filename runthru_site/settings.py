@@ -1,0 +1,243 @@
+"""RunThru settings: one module, read from the environment, safe local defaults.
+
+Embedded default (nothing to install beyond pip): SQLite in WAL mode under
+data/, the django-q2 ORM broker, the in-process channel layer.
+Scale-out: DATABASE_URL (PostgreSQL) and REDIS_URL (django-q2 broker,
+channels_redis, cache) switch it over.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from .env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VERSION = "0.1.0"
+
+# --- Runtime data ------------------------------------------------------------
+DATA_DIR = Path(env_str("RUNTHRU_DATA_DIR") or BASE_DIR / "data").resolve()
+RUNTHRU_DB_DIR = DATA_DIR / "database"
+RUNTHRU_SCRIPTS_DIR = DATA_DIR / "scripts"
+RUNTHRU_AUDIO_DIR = DATA_DIR / "audio-cache"
+RUNTHRU_MODELS_DIR = DATA_DIR / "models"
+RUNTHRU_VOICES_DIR = DATA_DIR / "voices"
+for _d in (RUNTHRU_DB_DIR, RUNTHRU_SCRIPTS_DIR, RUNTHRU_AUDIO_DIR, RUNTHRU_MODELS_DIR, RUNTHRU_VOICES_DIR):
+    _d.mkdir(parents=True, exist_ok=True)
+
+SAMPLE_SCRIPT = BASE_DIR / "data" / "samples" / "the_lighthouse_keepers.md"
+
+# --- Security ----------------------------------------------------------------
+PRODUCTION = env_bool("RUNTHRU_PRODUCTION", False)
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+
+def _local_secret_key() -> str:
+    # A home install has no one to set a secret: make one on first run and keep it.
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY") or ("" if PRODUCTION else _local_secret_key())
+if PRODUCTION and len(SECRET_KEY) < 50:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (50+ random characters) when RUNTHRU_PRODUCTION=1")
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", PRODUCTION)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY") else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# CORS for the separate frontend: nothing is open unless listed.
+CORS_ALLOWED_ORIGINS = env_list("RUNTHRU_CORS_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = True
+
+# --- Apps --------------------------------------------------------------------
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
+    "django_q",
+    "channels",
+    "scripts_app",
+    "sessions_app",
+    "tts_app",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "sessions_app.middleware.ApiBodyLimitMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sessions_app.middleware.ApiErrorMiddleware",
+]
+
+ROOT_URLCONF = "runthru_site.urls"
+WSGI_APPLICATION = "runthru_site.wsgi.application"
+ASGI_APPLICATION = "runthru_site.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ----------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": RUNTHRU_DB_DIR / "runthru.db",
+            "OPTIONS": {
+                # Several processes (web + workers) write to one file: WAL lets
+                # readers run beside a writer, IMMEDIATE takes the write lock at
+                # BEGIN so two writers queue instead of failing, and the timeout
+                # is how long one waits for the other.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: broker, channel layer and cache in scale-out mode ---------------
+REDIS_URL = env_str("REDIS_URL")
+
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Workers are other processes: events reach the web process through the
+    # database (tts_app.events), so the in-memory layer only serves one process.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+Q_CLUSTER = {
+    "name": "runthru",
+    "workers": env_int("RUNTHRU_WORKERS", 2),
+    "recycle": 500,
+    # A whole job can take long on a CPU; the job itself resumes if killed.
+    "timeout": env_int("RUNTHRU_TASK_TIMEOUT", 3600),
+    "retry": env_int("RUNTHRU_TASK_TIMEOUT", 3600) + 60,
+    "max_attempts": 3,
+    "ack_failures": True,
+    "save_limit": 200,
+    "catch_up": False,
+    "poll": 0.5,
+    "label": "Background tasks",
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+
+# --- Auth & API --------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/admin/login/"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "sessions_app.authentication.BearerTokenAuthentication",
+        "sessions_app.authentication.PinSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["sessions_app.authentication.IsSignedIn"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "EXCEPTION_HANDLER": "sessions_app.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "RunThru API",
+    "DESCRIPTION": "Line rehearsal: scripts, rehearsal sessions, voices and audio.",
+    "VERSION": VERSION,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Sign-in tokens live this long; the cookie session matches it.
+RUNTHRU_TOKEN_HOURS = env_int("RUNTHRU_TOKEN_HOURS", 24 * 14)
+SESSION_COOKIE_AGE = RUNTHRU_TOKEN_HOURS * 3600
+
+# Largest request body the API accepts (a long play is ~200 KB of text).
+RUNTHRU_MAX_BODY_BYTES = env_int("RUNTHRU_MAX_BODY_BYTES", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = RUNTHRU_MAX_BODY_BYTES + 64 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = RUNTHRU_MAX_BODY_BYTES + 64 * 1024
+# Voice clips can be bigger than scripts (a 30 s WAV is ~5 MB).
+RUNTHRU_MAX_VOICE_BYTES = env_int("RUNTHRU_MAX_VOICE_BYTES", 12 * 1024 * 1024)
+
+# --- Static files, i18n ------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("RUNTHRU_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "RunThru for parents and directors"
+admin.site.site_title = "RunThru admin"
+admin.site.index_title = "Scripts, voices and audio"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("sessions_app.urls")),
+    path("", include("sessions_app.pages.urls")),
+]

@@ -1,0 +1,89 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+
+from runthru_site.errors import UserError
+
+from .models import Script
+from .services import script_delete, script_validate
+
+
+class ScriptAdminForm(forms.ModelForm):
+    upload = forms.FileField(
+        required=False, help_text="Or upload a .md, .txt or .fountain file instead of pasting the text."
+    )
+    title = forms.CharField(max_length=200, required=False, help_text="Leave empty to use the script's own title.")
+
+    class Meta:
+        model = Script
+        fields = ["title", "format", "markdown_source", "aliases"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["markdown_source"].required = False
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("upload")
+        if upload:
+            try:
+                data["markdown_source"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValidationError("That file isn't plain text. Save it as .txt, .md or .fountain.") from None
+        if not data.get("markdown_source"):
+            raise ValidationError("Paste the script text or upload a file.")
+        try:
+            parsed = script_validate(
+                source=data["markdown_source"], fmt=data.get("format") or "auto", aliases=data.get("aliases") or {}
+            )
+        except UserError as exc:
+            raise ValidationError(exc.message) from None
+        if not data.get("title"):
+            data["title"] = parsed["title"]
+        self.instance.markdown_source = data["markdown_source"]
+        return data
+
+
+@admin.register(Script)
+class ScriptAdmin(admin.ModelAdmin):
+    form = ScriptAdminForm
+    list_display = ["title", "character_count", "line_count", "warning_count", "updated_at"]
+    search_fields = ["title"]
+    readonly_fields = ["structure", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "format", "upload", "markdown_source", "aliases"]}),
+        ("What RunThru understood", {"fields": ["structure", "created_at", "updated_at"]}),
+    ]
+    actions = ["delete_with_audio"]
+
+    @admin.display(description="Characters")
+    def character_count(self, obj: Script) -> int:
+        return len(obj.characters)
+
+    @admin.display(description="Lines")
+    def line_count(self, obj: Script) -> int:
+        return obj.line_count
+
+    @admin.display(description="Warnings")
+    def warning_count(self, obj: Script) -> int:
+        return len(obj.warnings)
+
+    @admin.display(description="Scenes, characters and warnings")
+    def structure(self, obj: Script) -> str:
+        if not obj.pk:
+            return "Saved scripts show their scenes and characters here."
+        return render_to_string("admin/scripts_app/structure.html", {"script": obj})
+
+    def delete_model(self, request, obj):
+        script_delete(script=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            script_delete(script=obj)
+
+    @admin.action(description="Delete selected scripts and their audio")
+    def delete_with_audio(self, request, queryset):
+        count = queryset.count()
+        self.delete_queryset(request, queryset)
+        self.message_user(request, f"Deleted {count} script(s) and their audio.")

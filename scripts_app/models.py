@@ -1,0 +1,43 @@
+from django.db import models
+
+
+class Script(models.Model):
+    class Format(models.TextChoices):
+        AUTO = "auto", "Detect automatically"
+        MARKDOWN = "markdown", "Markdown / plain text"
+        FOUNTAIN = "fountain", "Fountain"
+
+    title = models.CharField(max_length=200)
+    markdown_source = models.TextField(help_text="The script text as uploaded.")
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.AUTO)
+    # Name variant -> canonical name, e.g. {"DOCTOR RANK": "RANK"}.
+    aliases = models.JSONField(default=dict, blank=True)
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Hash of what parsed_json was made from (source, format, aliases); lets the
+    # parse service skip work that is already done.
+    parsed_hash = models.CharField(max_length=64, blank=True, editable=False)
+    parsed_json = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def characters(self) -> list[dict]:
+        return self.parsed_json.get("characters", [])
+
+    @property
+    def scenes(self) -> list[dict]:
+        return self.parsed_json.get("scenes", [])
+
+    @property
+    def warnings(self) -> list[dict]:
+        return self.parsed_json.get("warnings", [])
+
+    @property
+    def line_count(self) -> int:
+        return sum(c.get("line_count", 0) for c in self.characters)

@@ -1,0 +1,36 @@
+"""Reads of scripts."""
+
+from __future__ import annotations
+
+from runthru_site.errors import NotFound
+
+from .models import Script
+
+
+def script_list():
+    return Script.objects.only("id", "title", "parsed_json", "updated_at", "created_at")
+
+
+def script_get(script_id) -> Script:
+    try:
+        return Script.objects.get(pk=int(script_id))
+    except (Script.DoesNotExist, ValueError, TypeError):
+        raise NotFound("We couldn't find that script. It may have been deleted.") from None
+
+
+def script_elements(script: Script):
+    """Every element in play order, with its scene index and line index."""
+    for scene in script.scenes:
+        for line_index, element in enumerate(scene["elements"]):
+            yield scene["index"], line_index, element
+
+
+def script_element_by_id(script: Script, line_id: str) -> dict | None:
+    for _, _, element in script_elements(script):
+        if element["id"] == line_id:
+            return element
+    return None
+
+
+def character_ids(script: Script) -> list[str]:
+    return [c["id"] for c in script.characters]

@@ -1,0 +1,123 @@
+"""Writes to scripts. Parsing happens here and nowhere else."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.db import transaction
+
+from runthru_site.errors import UserError
+
+from .models import Script
+from .parsing import ScriptParseError, parse_script
+
+MAX_TITLE = 200
+
+
+class ScriptRejected(UserError):
+    code = "not_a_script"
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _parse_hash(source: str, fmt: str, aliases: dict, title: str) -> str:
+    blob = json.dumps([_sha256(source), fmt, sorted(aliases.items()), title], ensure_ascii=False)
+    return _sha256(blob)
+
+
+def _clean_aliases(aliases) -> dict[str, str]:
+    if aliases is None:
+        return {}
+    if not isinstance(aliases, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip() for k, v in aliases.items()
+    ):
+        raise UserError(
+            'Aliases should look like {"DOCTOR RANK": "RANK"}: each other name points to the main name.',
+            code="bad_aliases",
+        )
+    return {k.strip(): v.strip() for k, v in aliases.items()}
+
+
+def script_validate(*, source: str, fmt: str = "auto", aliases: dict | None = None, title: str | None = None) -> dict:
+    """Parse without saving; raises ScriptRejected with a friendly message."""
+    if fmt not in Script.Format.values:
+        raise UserError(
+            "The format must be auto, markdown or fountain.", code="bad_format", details={"valid": Script.Format.values}
+        )
+    try:
+        return parse_script(source, format=fmt, title=title or None, aliases=aliases or {})
+    except ScriptParseError as exc:
+        raise ScriptRejected(exc.message) from None
+
+
+def _apply_parse(script: Script, parsed: dict) -> None:
+    script.parsed_json = parsed
+    script.source_hash = _sha256(script.markdown_source)
+    script.parsed_hash = _parse_hash(script.markdown_source, script.format, script.aliases, script.title)
+
+
+@transaction.atomic
+def script_create(*, source: str, title: str | None = None, fmt: str = "auto", aliases: dict | None = None) -> Script:
+    aliases = _clean_aliases(aliases)
+    title = (title or "").strip()[:MAX_TITLE]
+    parsed = script_validate(source=source, fmt=fmt, aliases=aliases, title=title)
+    script = Script(title=title or parsed["title"][:MAX_TITLE], markdown_source=source, format=fmt, aliases=aliases)
+    _apply_parse(script, parsed)
+    script.save()
+    return script
+
+
+@transaction.atomic
+def script_update(
+    *, script: Script, title: str | None = None, source: str | None = None, fmt: str | None = None, aliases=None
+) -> Script:
+    if aliases is not None:
+        script.aliases = _clean_aliases(aliases)
+    if source is not None:
+        script.markdown_source = source
+    if fmt is not None:
+        script.format = fmt
+    if title is not None:
+        if not title.strip():
+            raise UserError("The title can't be empty.", code="bad_title")
+        script.title = title.strip()[:MAX_TITLE]
+    parsed = script_validate(source=script.markdown_source, fmt=script.format, aliases=script.aliases, title=script.title)
+    _apply_parse(script, parsed)
+    script.save()
+    return script
+
+
+def script_parse(*, script: Script) -> Script:
+    """Idempotent: (re)parse only when source, format, aliases or title changed.
+
+    Called from the post_save signal, so admin edits and shell saves parse too.
+    Input that cannot be parsed keeps an empty structure and a warning rather
+    than failing the save (the API and admin validate before saving).
+    """
+    wanted = _parse_hash(script.markdown_source, script.format, script.aliases or {}, script.title)
+    if script.parsed_hash == wanted and script.parsed_json:
+        return script
+    try:
+        parsed = parse_script(script.markdown_source, format=script.format, title=script.title, aliases=script.aliases or {})
+    except ScriptParseError as exc:
+        parsed = {"title": script.title, "format": "markdown", "characters": [], "scenes": [],
+                  "warnings": [{"line": 1, "message": exc.message}]}
+    _apply_parse(script, parsed)
+    # update() instead of save(): no second post_save, no updated_at churn.
+    Script.objects.filter(pk=script.pk).update(
+        parsed_json=script.parsed_json, source_hash=script.source_hash, parsed_hash=script.parsed_hash
+    )
+    return script
+
+
+def script_delete(*, script: Script) -> None:
+    """Delete the script, its sessions (cascade) and the audio only it used."""
+    from tts_app.services import clips_delete_for_script
+
+    with transaction.atomic():
+        script_id = script.pk
+        script.delete()
+        transaction.on_commit(lambda: clips_delete_for_script(script_id=script_id))

@@ -1,0 +1,81 @@
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.urls import path
+
+from .models import AccessPin, ApiToken, RehearsalSession, SignInFailure
+from .signin import lockouts_clear, pin_is_valid_format, pin_set
+
+
+class PinForm(forms.ModelForm):
+    new_pin = forms.CharField(
+        label="New PIN", min_length=4, max_length=8, widget=forms.PasswordInput(render_value=False),
+        help_text="4 to 8 digits. The teen signs in with this.",
+    )
+
+    class Meta:
+        model = AccessPin
+        fields = []
+
+    def clean_new_pin(self):
+        pin = self.cleaned_data["new_pin"]
+        if not pin_is_valid_format(pin):
+            raise forms.ValidationError("The PIN must be 4 to 8 digits.")
+        return pin
+
+
+@admin.register(AccessPin)
+class AccessPinAdmin(admin.ModelAdmin):
+    form = PinForm
+    list_display = ["__str__", "updated_at"]
+
+    def has_add_permission(self, request):
+        return not AccessPin.objects.exists()
+
+    def save_model(self, request, obj, form, change):
+        saved = pin_set(pin=form.cleaned_data["new_pin"])
+        obj.pk, obj.pin_hash = saved.pk, saved.pin_hash
+
+
+@admin.register(SignInFailure)
+class SignInFailureAdmin(admin.ModelAdmin):
+    list_display = ["client_address", "created_at"]
+    list_filter = ["client_address"]
+    actions = ["clear_all"]
+    change_list_template = "admin/sessions_app/signinfailure/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_urls(self):
+        return [path("clear/", self.admin_site.admin_view(self.clear_view), name="clear-lockouts")] + super().get_urls()
+
+    def clear_view(self, request):
+        if request.method == "POST":
+            count = lockouts_clear()
+            self.message_user(request, f"Cleared {count} wrong PIN attempt(s). Everyone can sign in again.",
+                              messages.SUCCESS)
+        return redirect("admin:sessions_app_signinfailure_changelist")
+
+    @admin.action(description="Clear these lock-outs")
+    def clear_all(self, request, queryset):
+        count, _ = queryset.delete()
+        self.message_user(request, f"Cleared {count} wrong PIN attempt(s).")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "created_at", "expires_at"]
+    readonly_fields = ["created_at", "expires_at", "client_address"]
+    exclude = ["key_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RehearsalSession)
+class RehearsalSessionAdmin(admin.ModelAdmin):
+    list_display = ["script", "user_role", "tts_engine", "current_scene_index", "current_line_index",
+                    "last_accessed_at"]
+    list_filter = ["tts_engine"]
+    readonly_fields = ["created_at", "last_accessed_at"]

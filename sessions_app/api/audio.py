@@ -1,0 +1,84 @@
+"""Serving cached clips so every browser's <audio> can seek: HEAD, Range, ETag."""
+
+import re
+
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.views import APIView
+
+from runthru_site.errors import NotFound
+from scripts_app.selectors import script_get
+from tts_app import cache
+from tts_app.selectors import clip_for_line
+from tts_app.services import default_voice_assignments, engine_for_new_session
+
+from ..selectors import session_get
+from ..errors import error_response
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def ranged(data: bytes, request, etag: str, content_type: str = "audio/wav") -> HttpResponse:
+    size = len(data)
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        header = request.headers.get("Range", "")
+        match = _RANGE.match(header.strip()) if header else None
+        if header and (match is None or match.groups() == ("", "")):
+            response = error_response(416, "bad_range", "That part of the clip doesn't exist.")
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        if match:
+            first, last = match.groups()
+            if first == "":  # suffix range: the last N bytes
+                start, end = max(0, size - int(last)), size - 1
+            else:
+                start, end = int(first), min(int(last) if last else size - 1, size - 1)
+            if start >= size or start > end:
+                response = error_response(416, "bad_range", "That part of the clip doesn't exist.")
+                response["Content-Range"] = f"bytes */{size}"
+                return response
+            response = HttpResponse(data[start:end + 1], status=206, content_type=content_type)
+            response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        else:
+            response = HttpResponse(data, content_type=content_type)
+    response["Accept-Ranges"] = "bytes"
+    response["ETag"] = etag
+    # Content-addressed: the bytes behind this ETag never change.
+    response["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response
+
+
+class AudioLineView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("session", str, description="Use this rehearsal's voices and engine")],
+        responses={
+            (200, "audio/wav"): OpenApiResponse(description="The clip"),
+            (206, "audio/wav"): OpenApiResponse(description="Part of the clip"),
+            404: OpenApiResponse(description="Not generated yet"),
+            416: OpenApiResponse(description="Range outside the clip"),
+        },
+        summary="A line's audio",
+    )
+    def get(self, request, script_id: str, line_id: str):
+        script = script_get(script_id)
+        session_id = request.query_params.get("session")
+        if session_id:
+            session = session_get(session_id)
+            if session.script_id != script.pk:
+                raise NotFound("That rehearsal belongs to a different script.")
+            engine, voices = session.tts_engine, session.voice_assignments
+        else:
+            engine = engine_for_new_session()
+            voices = default_voice_assignments(script=script, user_role=None, engine=engine)
+        row = clip_for_line(script, line_id, engine=engine, voice_assignments=voices)
+        if row is None:
+            raise NotFound("This line hasn't been generated yet. Press Generate first.", code="not_generated")
+        try:
+            data = cache.absolute(row.path).read_bytes()
+        except (OSError, ValueError):
+            raise NotFound("This line hasn't been generated yet. Press Generate first.", code="not_generated") from None
+        response = ranged(data, request, f'"{row.key}"')
+        response["X-RunThru-Engine"] = row.engine
+        return response

@@ -1,0 +1,65 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.response import Response
+
+from runthru_site.errors import UserError
+from scripts_app.selectors import script_get
+
+from ..selectors import session_get, session_list, session_state
+from ..services import session_create, session_delete, session_touch, session_update
+from .serializers import ErrorSerializer, SessionCreateSerializer, SessionStateSerializer, SessionUpdateSerializer
+
+
+class SessionViewSet(viewsets.ViewSet):
+    lookup_value_regex = "[^/]+"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("script", int, description="Only rehearsals of this script")],
+        responses={200: SessionStateSerializer(many=True), 400: ErrorSerializer},
+        summary="List rehearsals, newest first",
+    )
+    def list(self, request):
+        script_id = request.query_params.get("script")
+        if script_id is not None:
+            if not script_id.isdigit():
+                raise UserError("The script filter must be a script id (a number).", code="bad_filter")
+            script_id = int(script_id)
+        return Response([session_state(s) for s in session_list(script_id=script_id)[:200]])
+
+    @extend_schema(
+        request=SessionCreateSerializer,
+        responses={201: SessionStateSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
+        summary="Start a rehearsal",
+    )
+    def create(self, request):
+        data = SessionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        session = session_create(
+            script=script_get(v["script_id"]), user_role=v["user_role"],
+            voice_assignments=v.get("voice_assignments"), tts_engine=v.get("tts_engine"),
+        )
+        return Response(session_state(session), status=201)
+
+    @extend_schema(responses={200: SessionStateSerializer, 404: ErrorSerializer}, summary="A rehearsal's state")
+    def retrieve(self, request, pk=None):
+        session = session_get(pk)
+        session_touch(session=session)
+        return Response(session_state(session))
+
+    @extend_schema(
+        request=SessionUpdateSerializer,
+        responses={200: SessionStateSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
+        summary="Move the position or change role, voices or engine",
+    )
+    def partial_update(self, request, pk=None):
+        session = session_get(pk)
+        data = SessionUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = session_update(session=session, **data.validated_data)
+        return Response(session_state(session))
+
+    @extend_schema(responses={204: None, 404: ErrorSerializer}, summary="Delete a rehearsal")
+    def destroy(self, request, pk=None):
+        session_delete(session=session_get(pk))
+        return Response(status=204)

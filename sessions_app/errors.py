@@ -1,0 +1,71 @@
+"""One JSON error shape for the whole API: {"error": {"code", "message", "details"}}."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from runthru_site.errors import UserError
+
+# Messages for DRF's own errors, in words a 14-year-old understands.
+FRIENDLY = {
+    "not_authenticated": "Please sign in with your PIN first.",
+    "authentication_failed": "Your sign-in has expired. Please sign in again.",
+    "permission_denied": "You're not allowed to do that.",
+    "not_found": "We couldn't find that.",
+    "method_not_allowed": "That action isn't possible here.",
+    "unsupported_media_type": "Send JSON or upload a file.",
+    "parse_error": "We couldn't read that request. Is it valid JSON?",
+    "throttled": "Too many requests. Please wait a moment.",
+    "not_acceptable": "We can't answer in that format.",
+}
+
+
+def error_body(code: str, message: str, details=None) -> dict:
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+def error_response(status_code: int, code: str, message: str, details=None) -> JsonResponse:
+    return JsonResponse(error_body(code, message, details), status=status_code)
+
+
+def _first_message(detail) -> str:
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    if isinstance(detail, dict) and detail:
+        key, value = next(iter(detail.items()))
+        inner = _first_message(value)
+        return inner if key == "non_field_errors" else f"{key.replace('_', ' ').capitalize()}: {inner}"
+    return str(detail)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, UserError):
+        response = Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
+        retry = getattr(exc, "retry_after", None)
+        if retry is not None:
+            response["Retry-After"] = str(retry)
+        return response
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a real bug: ApiErrorMiddleware answers with a JSON 500
+    if isinstance(exc, exceptions.ValidationError):
+        code, message, details = "invalid", _first_message(exc.detail), exc.detail
+    else:
+        code = exc.get_codes() if isinstance(exc.get_codes(), str) else "error"
+        message = FRIENDLY.get(code) or _first_message(exc.detail)
+        if code in ("authentication_failed",) and str(exc.detail) != exceptions.AuthenticationFailed.default_detail:
+            message = str(exc.detail)
+        details = None
+    if response.status_code == status.HTTP_401_UNAUTHORIZED or response.status_code == status.HTTP_403_FORBIDDEN:
+        if code == "not_authenticated" or code == "authentication_failed":
+            response.status_code = status.HTTP_401_UNAUTHORIZED
+    response.data = error_body(code, message, details)
+    return response

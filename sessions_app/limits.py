@@ -1,0 +1,16 @@
+"""Every rate limit in RunThru, in one place.
+
+A 4-digit PIN has 10,000 values. With these budgets a stranger on the network
+needs years to try them all, while a teen who mistypes gets five tries.
+"""
+
+from datetime import timedelta
+
+# Wrong PINs from one address: 5 per 15 minutes, then wait.
+PIN_FAILURES_PER_ADDRESS = 5
+PIN_ADDRESS_WINDOW = timedelta(minutes=15)
+
+# Wrong PINs from everywhere together: 100 per day, then nobody can sign in
+# until the oldest failure ages out or a parent clears lock-outs in the admin.
+PIN_FAILURES_OVERALL = 100
+PIN_OVERALL_WINDOW = timedelta(days=1)

@@ -1,0 +1,70 @@
+"""Start RunThru with its embedded defaults: the one command a family runs."""
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from scripts_app.models import Script
+from scripts_app.services import script_create
+from sessions_app.signin import pin_exists, pin_generate, pin_set
+
+
+class Command(BaseCommand):
+    help = "Set up the database, load the sample play, then run the web server and the background worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("RUNTHRU_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("RUNTHRU_PORT", "8000")))
+        parser.add_argument("--setup-only", action="store_true", help="Prepare everything, start nothing.")
+
+    def handle(self, *args, host, port, setup_only, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        self._first_run()
+        if setup_only:
+            return
+        url = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/"
+        python = sys.executable
+        procs = [
+            subprocess.Popen([python, "-m", "daphne", "-b", host, "-p", str(port), "runthru_site.asgi:application"]),
+            subprocess.Popen([python, "manage.py", "qcluster"]),
+        ]
+        self.stdout.write(self.style.SUCCESS(f"\nRunThru is running: open {url}"))
+        self.stdout.write(f"Parents and directors: {url}admin/\nPress Ctrl-C to stop.\n")
+        try:
+            while all(p.poll() is None for p in procs):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for p in procs:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGINT)
+            for p in procs:
+                try:
+                    p.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+
+    def _first_run(self):
+        if not Script.objects.exists() and settings.SAMPLE_SCRIPT.exists():
+            script_create(source=settings.SAMPLE_SCRIPT.read_text(encoding="utf-8"))
+            self.stdout.write("Loaded the sample play, The Lighthouse Keepers.")
+        if not pin_exists():
+            pin = pin_generate()
+            pin_set(pin=pin)
+            self.stdout.write(self.style.WARNING(f"\nSign-in PIN for the teen: {pin}"))
+            self.stdout.write("(Shown once. Change it with: python manage.py set_pin)")
+        User = get_user_model()
+        if not User.objects.filter(is_superuser=True).exists():
+            password = secrets.token_urlsafe(9)
+            User.objects.create_superuser("parent", "", password)
+            self.stdout.write(self.style.WARNING(f"Admin login for parents: user 'parent', password '{password}'"))
+            self.stdout.write("(Shown once. Change it with: python manage.py changepassword parent)\n")

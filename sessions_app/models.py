@@ -1,0 +1,67 @@
+import uuid
+
+from django.db import models
+
+
+class AccessPin(models.Model):
+    """The one PIN a parent sets for the teen (stored hashed, like a password)."""
+
+    pin_hash = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "sign-in PIN"
+        verbose_name_plural = "sign-in PIN"
+
+    def __str__(self) -> str:
+        return f"PIN (changed {self.updated_at:%Y-%m-%d %H:%M})"
+
+
+class ApiToken(models.Model):
+    """A signed-in device. Only a hash of the token is kept."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    client_address = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "signed-in device"
+
+    def __str__(self) -> str:
+        return f"Signed in {self.created_at:%Y-%m-%d %H:%M} from {self.client_address or 'unknown'}"
+
+
+class SignInFailure(models.Model):
+    """One wrong PIN. Counted in the database so every process sees the same count."""
+
+    client_address = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "wrong PIN attempt"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.client_address} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RehearsalSession(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    script = models.ForeignKey("scripts_app.Script", on_delete=models.CASCADE, related_name="sessions")
+    current_scene_index = models.PositiveIntegerField(default=0)
+    current_line_index = models.PositiveIntegerField(default=0)
+    user_role = models.CharField(max_length=120)
+    voice_assignments = models.JSONField(default=dict, blank=True)
+    tts_engine = models.CharField(max_length=40)
+    # A simple record of practice: seconds rehearsed and full runs per scene index.
+    practice_seconds = models.PositiveIntegerField(default=0)
+    scene_runs = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_accessed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.script} as {self.user_role}"

@@ -1,0 +1,57 @@
+"""Reads of rehearsal sessions."""
+
+from __future__ import annotations
+
+import uuid
+
+from runthru_site.errors import NotFound
+from tts_app.selectors import session_audio_readiness
+
+from .models import RehearsalSession
+
+
+def session_list(*, script_id=None):
+    qs = RehearsalSession.objects.select_related("script").order_by("-created_at")
+    if script_id is not None:
+        qs = qs.filter(script_id=script_id)
+    return qs
+
+
+def session_get(session_id) -> RehearsalSession:
+    try:
+        return RehearsalSession.objects.select_related("script").get(pk=uuid.UUID(str(session_id)))
+    except (RehearsalSession.DoesNotExist, ValueError, TypeError):
+        raise NotFound("We couldn't find that rehearsal. It may have been deleted.") from None
+
+
+def session_state(session: RehearsalSession) -> dict:
+    script = session.script
+    scenes = script.scenes
+    element = None
+    if 0 <= session.current_scene_index < len(scenes):
+        elements = scenes[session.current_scene_index]["elements"]
+        if 0 <= session.current_line_index < len(elements):
+            element = elements[session.current_line_index]
+    return {
+        "id": str(session.id),
+        "script_id": script.pk,
+        "script_title": script.title,
+        "current_scene_index": session.current_scene_index,
+        "current_line_index": session.current_line_index,
+        "user_role": session.user_role,
+        "voice_assignments": session.voice_assignments,
+        "tts_engine": session.tts_engine,
+        "created_at": session.created_at,
+        "last_accessed_at": session.last_accessed_at,
+        "current_element": element,
+        "is_user_line": is_user_line(element, session.user_role),
+        "audio": session_audio_readiness(session),
+        "practice_seconds": session.practice_seconds,
+        "scene_runs": session.scene_runs,
+    }
+
+
+def is_user_line(element: dict | None, role: str) -> bool:
+    if not element or element.get("type") != "dialogue":
+        return False
+    return element.get("character") == role or role in (element.get("characters") or [])

@@ -1,0 +1,137 @@
+"""Writes to rehearsal sessions."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from runthru_site.errors import UserError
+from scripts_app.models import Script
+from scripts_app.selectors import character_ids
+from tts_app.selectors import engine_names_all, voice_ids_for
+from tts_app.services import default_voice_assignments, engine_for_new_session
+
+from .models import RehearsalSession
+
+
+def _check_role(script: Script, role) -> str:
+    ids = character_ids(script)
+    if not isinstance(role, str) or role not in ids:
+        raise UserError(
+            "Pick one of the characters in this script as your role.",
+            code="unknown_role",
+            details={"valid": ids},
+        )
+    return role
+
+
+def _check_engine(engine) -> str:
+    names = engine_names_all()
+    if not isinstance(engine, str) or engine not in names:
+        raise UserError(
+            f"There's no voice engine called {engine!r}. Choose one of: {', '.join(names)}.",
+            code="unknown_engine",
+            details={"valid": names},
+        )
+    return engine
+
+
+def _check_voices(script: Script, engine: str, voices) -> dict:
+    if not isinstance(voices, dict):
+        raise UserError('Voices should look like {"romeo": "voice-id"}.', code="bad_voices")
+    chars = set(character_ids(script))
+    valid_voices = voice_ids_for(engine)
+    for char, voice in voices.items():
+        if char not in chars:
+            raise UserError(
+                f"There's no character {char!r} in this script.", code="unknown_character",
+                details={"valid": sorted(chars)},
+            )
+        if voice not in valid_voices:
+            raise UserError(
+                f"There's no voice {voice!r} for {engine}. Choose one of the listed voices.",
+                code="unknown_voice",
+                details={"valid": valid_voices},
+            )
+    return voices
+
+
+def _check_position(script: Script, scene_index, line_index) -> None:
+    scenes = script.scenes
+    if not isinstance(scene_index, int) or not 0 <= scene_index < len(scenes):
+        raise UserError(
+            f"Scene number must be between 0 and {len(scenes) - 1}.",
+            code="out_of_range",
+            details={"field": "current_scene_index", "min": 0, "max": len(scenes) - 1},
+        )
+    count = len(scenes[scene_index]["elements"])
+    if not isinstance(line_index, int) or not 0 <= line_index < max(count, 1):
+        raise UserError(
+            f"Line number must be between 0 and {max(count - 1, 0)} in this scene.",
+            code="out_of_range",
+            details={"field": "current_line_index", "min": 0, "max": max(count - 1, 0)},
+        )
+
+
+@transaction.atomic
+def session_create(*, script: Script, user_role, voice_assignments=None, tts_engine=None) -> RehearsalSession:
+    role = _check_role(script, user_role)
+    engine = _check_engine(tts_engine) if tts_engine is not None else engine_for_new_session()
+    given = _check_voices(script, engine, voice_assignments or {})
+    voices = default_voice_assignments(script=script, user_role=role, engine=engine)
+    voices.update(given)
+    return RehearsalSession.objects.create(
+        script=script, user_role=role, tts_engine=engine, voice_assignments=voices,
+    )
+
+
+@transaction.atomic
+def session_update(*, session: RehearsalSession, **changes) -> RehearsalSession:
+    script = session.script
+    fields = []
+    if "user_role" in changes:
+        session.user_role = _check_role(script, changes["user_role"])
+        fields.append("user_role")
+    if "tts_engine" in changes and changes["tts_engine"] != session.tts_engine:
+        session.tts_engine = _check_engine(changes["tts_engine"])
+        # Voices belong to an engine: switching engines re-picks the defaults.
+        session.voice_assignments = default_voice_assignments(
+            script=script, user_role=session.user_role, engine=session.tts_engine
+        )
+        fields += ["tts_engine", "voice_assignments"]
+    if "voice_assignments" in changes:
+        given = _check_voices(script, session.tts_engine, changes["voice_assignments"])
+        session.voice_assignments = {**session.voice_assignments, **given}
+        fields.append("voice_assignments")
+    if "current_scene_index" in changes or "current_line_index" in changes:
+        scene = changes.get("current_scene_index", session.current_scene_index)
+        line = changes.get("current_line_index", 0 if "current_scene_index" in changes else session.current_line_index)
+        _check_position(script, scene, line)
+        session.current_scene_index, session.current_line_index = scene, line
+        fields += ["current_scene_index", "current_line_index"]
+    if "practice_seconds_add" in changes:
+        add = changes["practice_seconds_add"]
+        if not isinstance(add, int) or not 0 <= add <= 3600:
+            raise UserError("Practice time must be between 0 and 3600 seconds at a time.", code="bad_practice")
+        session.practice_seconds += add
+        fields.append("practice_seconds")
+    if "completed_scene_index" in changes:
+        idx = changes["completed_scene_index"]
+        if not isinstance(idx, int) or not 0 <= idx < len(script.scenes):
+            raise UserError("That scene doesn't exist.", code="out_of_range")
+        runs = dict(session.scene_runs)
+        runs[str(idx)] = runs.get(str(idx), 0) + 1
+        session.scene_runs = runs
+        fields.append("scene_runs")
+    if fields:
+        session.save(update_fields=sorted(set(fields)))
+    return session
+
+
+def session_touch(*, session: RehearsalSession) -> None:
+    session.last_accessed_at = timezone.now()
+    RehearsalSession.objects.filter(pk=session.pk).update(last_accessed_at=session.last_accessed_at)
+
+
+def session_delete(*, session: RehearsalSession) -> None:
+    session.delete()

@@ -1,0 +1,28 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from .api.audio import AudioLineView
+from .api.auth import LogoutView, VerifyPinView
+from .api.health import HealthView
+from .api.scripts import ScriptViewSet
+from .api.sessions import SessionViewSet
+from .api.tts import SynthesizeView, VoiceListView, VoicePreviewView
+
+router = SimpleRouter(trailing_slash="/?")
+router.register("scripts", ScriptViewSet, basename="script")
+router.register("sessions", SessionViewSet, basename="session")
+
+urlpatterns = [
+    path("auth/verify", VerifyPinView.as_view(), name="auth-verify"),
+    path("auth/logout", LogoutView.as_view(), name="auth-logout"),
+    path("health", HealthView.as_view(), name="health"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[], authentication_classes=[]), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[],
+                                                 authentication_classes=[]), name="docs"),
+    path("tts/voices", VoiceListView.as_view(), name="voices"),
+    path("tts/voices/<str:engine>/<str:voice_id>/preview", VoicePreviewView.as_view(), name="voice-preview"),
+    path("tts/synthesize", SynthesizeView.as_view(), name="synthesize"),
+    re_path(r"^audio/(?P<script_id>[^/]+)/(?P<line_id>[^/]+)$", AudioLineView.as_view(), name="audio-line"),
+    *router.urls,
+]

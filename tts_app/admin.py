@@ -1,0 +1,104 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.utils.html import format_html
+
+from runthru_site.errors import UserError
+
+from .models import AudioClip, Voice
+from .voices import voice_delete, voice_upload
+
+
+class VoiceForm(forms.ModelForm):
+    file = forms.FileField(required=False, help_text="A WAV, FLAC, OGG or MP3 recording, 3 to 30 seconds long.")
+
+    class Meta:
+        model = Voice
+        fields = ["name", "description"]
+
+    def clean(self):
+        data = super().clean()
+        if not self.instance.pk and not data.get("file"):
+            raise ValidationError("Choose a recording to upload.")
+        return data
+
+
+@admin.register(Voice)
+class VoiceAdmin(admin.ModelAdmin):
+    form = VoiceForm
+    list_display = ["name", "duration", "player", "created_at"]
+    readonly_fields = ["player", "duration", "created_at"]
+
+    @admin.display(description="Listen")
+    def player(self, obj: Voice) -> str:
+        if not obj.pk:
+            return ""
+        return format_html('<audio controls preload="none" src="/admin/tts_app/voice/{}/play/"></audio>', obj.pk)
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("<str:pk>/play/", self.admin_site.admin_view(self.play_view), name="voice-play"),
+        ] + super().get_urls()
+
+    def play_view(self, request, pk):
+        from django.conf import settings
+        from django.http import FileResponse, Http404
+
+        voice = Voice.objects.filter(pk=pk).first()
+        if voice is None:
+            raise Http404
+        return FileResponse(open(settings.RUNTHRU_VOICES_DIR / voice.path, "rb"), content_type="audio/wav")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        try:
+            saved = voice_upload(upload=form.cleaned_data["file"], name=obj.name, description=obj.description)
+        except UserError as exc:
+            raise ValidationError(exc.message) from None
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        voice_delete(voice=obj)
+
+
+@admin.register(AudioClip)
+class AudioClipAdmin(admin.ModelAdmin):
+    list_display = ["line_id", "script", "engine", "voice", "status", "duration", "size", "player"]
+    list_filter = ["status", "engine", "script"]
+    readonly_fields = [f.name for f in AudioClip._meta.fields] + ["player"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Listen")
+    def player(self, obj: AudioClip) -> str:
+        if obj.status != AudioClip.Status.READY:
+            return ""
+        return format_html('<audio controls preload="none" src="/admin/tts_app/audioclip/{}/play/"></audio>', obj.pk)
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("<int:pk>/play/", self.admin_site.admin_view(self.play_view), name="clip-play"),
+        ] + super().get_urls()
+
+    def play_view(self, request, pk):
+        from django.http import FileResponse, Http404
+
+        from . import cache
+
+        clip = AudioClip.objects.filter(pk=pk, status=AudioClip.Status.READY).first()
+        if clip is None or not cache.file_ok(clip.path, clip.size):
+            raise Http404
+        return FileResponse(open(cache.absolute(clip.path), "rb"), content_type="audio/wav")
+
+    def changelist_view(self, request, extra_context=None):
+        total = AudioClip.objects.filter(status=AudioClip.Status.READY).aggregate(s=Sum("size"))["s"] or 0
+        extra_context = {**(extra_context or {}), "title": f"Audio clips ({total / 1e6:.1f} MB in the cache)"}
+        return super().changelist_view(request, extra_context)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TtsAppConfig(AppConfig):
+    name = "tts_app"
+    verbose_name = "Voices and audio"

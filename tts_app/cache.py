@@ -1,0 +1,121 @@
+"""The content-addressed audio cache: keys, paths and atomic writes.
+
+A clip's key is a SHA-256 over everything that changes its sound, so the same
+line in the same voice is made once and shared across sessions and scripts,
+and any change (text, voice, voice file, emotion, engine or model version,
+post-processing) makes a new clip instead of serving a stale one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from django.conf import settings
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return _SPACES.sub(" ", text).strip()
+
+
+def params_hash(params: dict) -> str:
+    blob = json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def clip_key(
+    *, text: str, engine: str, engine_version: str, voice_id: str, voice_file_hash: str, params: dict,
+    postprocess_version: str,
+) -> str:
+    blob = json.dumps(
+        {
+            "text": normalise_text(text),
+            "engine": engine,
+            "engine_version": engine_version,
+            "voice": voice_id,
+            "voice_file": voice_file_hash,
+            "params": params,
+            "post": postprocess_version,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def audio_root() -> Path:
+    return Path(settings.RUNTHRU_AUDIO_DIR)
+
+
+def relative_path_for(key: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{64}", key):
+        raise ValueError("cache keys are 64 hex characters")
+    return f"{key[:2]}/{key}.wav"
+
+
+def absolute(relative: str) -> Path:
+    """Resolve a path that came from the database, refusing anything outside the cache."""
+    root = audio_root().resolve()
+    path = (root / relative).resolve()
+    if root not in path.parents:
+        raise ValueError("audio path outside the cache")
+    return path
+
+
+def file_ok(relative: str, size: int) -> bool:
+    """A READY row counts only if its file is there and whole."""
+    try:
+        return relative != "" and absolute(relative).stat().st_size == size and size > 44
+    except (OSError, ValueError):
+        return False
+
+
+def write_atomic(relative: str, data: bytes) -> None:
+    write_file_atomic(absolute(relative), data)
+
+
+def write_file_atomic(final: Path, data: bytes) -> None:
+    """Write to a temp file in the same folder, fsync, then rename into place.
+
+    A crash at any point leaves either no file or the whole file, never half.
+    """
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=".wav")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    dir_fd = os.open(final.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def remove(relative: str) -> int:
+    """Delete a cached file; returns the bytes freed."""
+    try:
+        path = absolute(relative)
+        size = path.stat().st_size
+        path.unlink()
+        return size
+    except (OSError, ValueError):
+        return 0

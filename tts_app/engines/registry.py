@@ -1,0 +1,69 @@
+"""Which engines exist, in order of preference, and one instance of each per process.
+
+Adding an engine means adding its module and one line in ENGINE_CLASSES.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+
+from .base import Engine, EngineUnavailable
+
+# Best first: the default engine is the first one that can run here, and a line
+# whose engine fails falls back to the next one in this list.
+ENGINE_CLASSES = {
+    "indextts2": "tts_app.engines.indextts:IndexTTS2Engine",
+    "chatterbox": "tts_app.engines.chatterbox:ChatterboxEngine",
+    "espeak": "tts_app.engines.espeak:EspeakEngine",
+}
+
+_instances: dict[str, Engine] = {}
+_guard = threading.Lock()
+
+
+def engine_names() -> list[str]:
+    return list(ENGINE_CLASSES)
+
+
+def get_engine(name: str) -> Engine:
+    """The process-wide instance of an engine (created lazily, never loaded here)."""
+    if name not in ENGINE_CLASSES:
+        raise KeyError(name)
+    with _guard:
+        if name not in _instances:
+            module_name, cls_name = ENGINE_CLASSES[name].split(":")
+            cls = getattr(importlib.import_module(module_name), cls_name)
+            _instances[name] = cls()
+        return _instances[name]
+
+
+def available_engine_names() -> list[str]:
+    return [n for n in ENGINE_CLASSES if get_engine(n).availability().available]
+
+
+def default_engine_name() -> str:
+    forced = os.environ.get("RUNTHRU_TTS_ENGINE", "").strip()
+    if forced:
+        if forced not in ENGINE_CLASSES:
+            raise EngineUnavailable(
+                f"RUNTHRU_TTS_ENGINE={forced!r} is not an engine; choose one of {', '.join(ENGINE_CLASSES)}"
+            )
+        return forced
+    for name in ENGINE_CLASSES:
+        if get_engine(name).availability().available:
+            return name
+    return "espeak"
+
+
+def fallback_chain(name: str) -> list[str]:
+    """The engine itself, then every later engine that can run here."""
+    names = engine_names()
+    start = names.index(name) if name in names else len(names) - 1
+    return [name] + [n for n in names[start + 1 :] if get_engine(n).availability().available]
+
+
+def reset_for_tests() -> None:
+    with _guard:
+        _instances.clear()

@@ -1,0 +1,70 @@
+from django.db import models
+
+
+class Voice(models.Model):
+    """An uploaded reference clip; the cloning engines (Chatterbox, IndexTTS2) speak in it."""
+
+    id = models.SlugField(primary_key=True, max_length=60)
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=200, blank=True)
+    # Relative to RUNTHRU_VOICES_DIR; only ever set by the upload service.
+    path = models.CharField(max_length=200, editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    duration = models.FloatField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AudioClip(models.Model):
+    """One line's audio (the seed's audio_cache table).
+
+    The file is content-addressed by `key`: several rows (scripts, lines) can
+    point at one file, which is synthesized once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being made"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    script = models.ForeignKey("scripts_app.Script", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="audio_clips")
+    line_id = models.CharField(max_length=40, blank=True)
+    key = models.CharField(max_length=64, db_index=True)
+    engine = models.CharField(max_length=40, help_text="The engine that actually made the sound.")
+    voice = models.CharField(max_length=80)
+    emotion_hash = models.CharField(max_length=16)
+    path = models.CharField(max_length=200, blank=True, help_text="Relative to data/audio-cache.")
+    size = models.PositiveIntegerField(default=0)
+    duration = models.FloatField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "audio_cache"
+        verbose_name = "audio clip"
+        constraints = [
+            models.UniqueConstraint(fields=["script", "line_id", "key"], name="one_clip_per_line_and_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_id or self.key[:12]} ({self.engine}, {self.status})"
+
+
+class ClipClaim(models.Model):
+    """Whoever inserts the claim for a key synthesizes it; everyone else waits.
+
+    This is what makes two sessions (or two worker machines) generating the
+    same play synthesize each clip once.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    owner = models.CharField(max_length=80)
+    claimed_at = models.DateTimeField()

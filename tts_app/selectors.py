@@ -1,0 +1,86 @@
+"""Reads for speech: engines, voices, clips and how much audio a session has."""
+
+from __future__ import annotations
+
+from .engines.registry import engine_names, get_engine
+from .models import AudioClip
+
+
+def engine_names_all() -> list[str]:
+    return engine_names()
+
+
+def voices_for(engine: str) -> list:
+    return get_engine(engine).voices()
+
+
+def voice_ids_for(engine: str) -> list[str]:
+    return [v.id for v in voices_for(engine)]
+
+
+def spoken_lines(script, user_role: str | None):
+    """The dialogue elements RunThru speaks: everything the user doesn't say."""
+    from sessions_app.selectors import is_user_line
+
+    for scene in script.scenes:
+        for element in scene["elements"]:
+            if element["type"] == "dialogue" and element["text"].strip():
+                if user_role is None or not is_user_line(element, user_role):
+                    yield element
+
+
+def line_voice(voice_assignments: dict, element: dict, engine: str) -> str:
+    voice = voice_assignments.get(element.get("character") or "")
+    if voice:
+        return voice
+    ids = get_engine(engine).default_voice_ids()
+    return ids[0]
+
+
+def line_spec_for(element: dict, *, engine: str, voice_assignments: dict):
+    from .services import line_spec
+
+    return line_spec(
+        text=element["text"], engine=engine, voice_id=line_voice(voice_assignments, element, engine),
+        emotion=element.get("emotion"),
+    )
+
+
+def session_line_specs(session) -> list[tuple[dict, object]]:
+    return [
+        (el, line_spec_for(el, engine=session.tts_engine, voice_assignments=session.voice_assignments))
+        for el in spoken_lines(session.script, session.user_role)
+    ]
+
+
+def ready_keys(keys: set[str]) -> set[str]:
+    found = set()
+    keys = list(keys)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        found.update(
+            AudioClip.objects.filter(key__in=chunk, status=AudioClip.Status.READY).values_list("key", flat=True)
+        )
+    return found
+
+
+def session_audio_readiness(session) -> dict:
+    specs = session_line_specs(session)
+    keys = {spec.key for _, spec in specs}
+    ready = ready_keys(keys)
+    return {"ready": sum(1 for _, spec in specs if spec.key in ready), "total": len(specs)}
+
+
+def clip_for_line(script, line_id: str, *, engine: str, voice_assignments: dict) -> AudioClip | None:
+    from scripts_app.selectors import script_element_by_id
+
+    from . import cache
+
+    element = script_element_by_id(script, line_id)
+    if element is None or element["type"] != "dialogue":
+        return None
+    spec = line_spec_for(element, engine=engine, voice_assignments=voice_assignments)
+    for row in AudioClip.objects.filter(key=spec.key, status=AudioClip.Status.READY)[:3]:
+        if cache.file_ok(row.path, row.size):
+            return row
+    return None
