@@ -25,7 +25,9 @@ RUNTHRU_SCRIPTS_DIR = DATA_DIR / "scripts"
 RUNTHRU_AUDIO_DIR = DATA_DIR / "audio-cache"
 RUNTHRU_MODELS_DIR = DATA_DIR / "models"
 RUNTHRU_VOICES_DIR = DATA_DIR / "voices"
-for _d in (RUNTHRU_DB_DIR, RUNTHRU_SCRIPTS_DIR, RUNTHRU_AUDIO_DIR, RUNTHRU_MODELS_DIR, RUNTHRU_VOICES_DIR):
+_DIRS = (DATA_DIR / "staticfiles", RUNTHRU_DB_DIR, RUNTHRU_SCRIPTS_DIR, RUNTHRU_AUDIO_DIR, RUNTHRU_MODELS_DIR,
+         RUNTHRU_VOICES_DIR)
+for _d in _DIRS:
     _d.mkdir(parents=True, exist_ok=True)
 
 SAMPLE_SCRIPT = BASE_DIR / "data" / "samples" / "the_lighthouse_keepers.md"
@@ -91,6 +93,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so even errors raised by other middleware reach /api/ clients as JSON.
+    "sessions_app.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -101,7 +105,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "sessions_app.middleware.ApiErrorMiddleware",
 ]
 
 ROOT_URLCONF = "runthru_site.urls"

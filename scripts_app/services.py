@@ -84,7 +84,9 @@ def script_update(
         if not title.strip():
             raise UserError("The title can't be empty.", code="bad_title")
         script.title = title.strip()[:MAX_TITLE]
-    parsed = script_validate(source=script.markdown_source, fmt=script.format, aliases=script.aliases, title=script.title)
+    parsed = script_validate(
+        source=script.markdown_source, fmt=script.format, aliases=script.aliases, title=script.title
+    )
     _apply_parse(script, parsed)
     script.save()
     return script
@@ -101,7 +103,9 @@ def script_parse(*, script: Script) -> Script:
     if script.parsed_hash == wanted and script.parsed_json:
         return script
     try:
-        parsed = parse_script(script.markdown_source, format=script.format, title=script.title, aliases=script.aliases or {})
+        parsed = parse_script(
+            script.markdown_source, format=script.format, title=script.title, aliases=script.aliases or {}
+        )
     except ScriptParseError as exc:
         parsed = {"title": script.title, "format": "markdown", "characters": [], "scenes": [],
                   "warnings": [{"line": 1, "message": exc.message}]}

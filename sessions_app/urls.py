@@ -5,11 +5,13 @@ from rest_framework.routers import SimpleRouter
 from .api.audio import AudioLineView
 from .api.auth import LogoutView, VerifyPinView
 from .api.health import HealthView
+from .api.jobs import GenerateView, JobView
 from .api.scripts import ScriptViewSet
 from .api.sessions import SessionViewSet
 from .api.tts import SynthesizeView, VoiceListView, VoicePreviewView
 
-router = SimpleRouter(trailing_slash="/?")
+router = SimpleRouter(trailing_slash=False)
+router.trailing_slash = "/?"  # the seed contract has no slash; accept one too
 router.register("scripts", ScriptViewSet, basename="script")
 router.register("sessions", SessionViewSet, basename="session")
 
@@ -24,5 +26,7 @@ urlpatterns = [
     path("tts/voices/<str:engine>/<str:voice_id>/preview", VoicePreviewView.as_view(), name="voice-preview"),
     path("tts/synthesize", SynthesizeView.as_view(), name="synthesize"),
     re_path(r"^audio/(?P<script_id>[^/]+)/(?P<line_id>[^/]+)$", AudioLineView.as_view(), name="audio-line"),
+    re_path(r"^sessions/(?P<pk>[^/]+)/generate/?$", GenerateView.as_view(), name="session-generate"),
+    re_path(r"^jobs/(?P<pk>[^/]+)/?$", JobView.as_view(), name="job"),
     *router.urls,
 ]

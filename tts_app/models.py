@@ -68,3 +68,84 @@ class ClipClaim(models.Model):
     key = models.CharField(max_length=64, primary_key=True)
     owner = models.CharField(max_length=80)
     claimed_at = models.DateTimeField()
+
+
+class GenerationJob(models.Model):
+    """Pre-generating a play's audio. Progress lives here, so every process sees it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        RUNNING = "running", "Generating"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ACTIVE = (State.QUEUED, State.RUNNING)
+
+    script = models.ForeignKey("scripts_app.Script", on_delete=models.CASCADE, related_name="jobs")
+    session = models.ForeignKey("sessions_app.RehearsalSession", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="jobs")
+    engine = models.CharField(max_length=40)
+    user_role = models.CharField(max_length=120, blank=True, help_text="Empty: every role is spoken.")
+    voice_assignments = models.JSONField(default=dict)
+    # Same script text, role, engine and voices -> the same job is reused.
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    cached = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    cancel_requested = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    owner = models.CharField(max_length=80, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    audio_seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "generation job"
+
+    def __str__(self) -> str:
+        return f"{self.script} ({self.engine}, {self.state})"
+
+    @property
+    def finished_count(self) -> int:
+        return self.done + self.cached + self.failed
+
+
+class JobLine(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        DONE = "done", "Made"
+        CACHED = "cached", "Already there"
+        FAILED = "failed", "Failed"
+
+    job = models.ForeignKey(GenerationJob, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    line_id = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Committed before each try, so a line that kills its worker is given up
+    # after MAX_ATTEMPTS instead of crashing every worker that picks it up.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    engine_used = models.CharField(max_length=40, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["job", "line_id"], name="one_row_per_job_line")]
+        indexes = [models.Index(fields=["job", "status", "position"])]
+
+
+class JobEvent(models.Model):
+    """Append-only progress log; its id is the SSE event id, so reconnects resume exactly."""
+
+    job = models.ForeignKey(GenerationJob, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10)  # line | complete | error | cancelled
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

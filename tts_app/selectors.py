@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .engines.registry import engine_names, get_engine
 from .models import AudioClip
 
@@ -18,13 +20,19 @@ def voice_ids_for(engine: str) -> list[str]:
     return [v.id for v in voices_for(engine)]
 
 
+_WORD = re.compile(r"\w")
+
+
 def spoken_lines(script, user_role: str | None):
-    """The dialogue elements RunThru speaks: everything the user doesn't say."""
+    """The dialogue elements RunThru speaks: everything the user doesn't say.
+
+    A speech with no words at all ("…", "—") is a pause, not something to synthesize.
+    """
     from sessions_app.selectors import is_user_line
 
     for scene in script.scenes:
         for element in scene["elements"]:
-            if element["type"] == "dialogue" and element["text"].strip():
+            if element["type"] == "dialogue" and _WORD.search(element["text"]):
                 if user_role is None or not is_user_line(element, user_role):
                     yield element
 

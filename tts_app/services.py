@@ -37,6 +37,8 @@ class LineSpec:
     voice_id: str
     params: dict
     key: str
+    # Kept so a fallback engine can express the same emotion with its own controls.
+    emotion: dict | None = None
 
     @property
     def emotion_hash(self) -> str:
@@ -58,7 +60,8 @@ def line_spec(*, text: str, engine: str, voice_id: str, emotion: dict | None, fl
         text=text, engine=engine, engine_version=get_engine(engine).version(), voice_id=voice_id,
         voice_file_hash=voice_file_hash(voice_id), params=params, postprocess_version=audio.POSTPROCESS_VERSION,
     )
-    return LineSpec(text=cache.normalise_text(text), engine=engine, voice_id=voice_id, params=params, key=key)
+    return LineSpec(text=cache.normalise_text(text), engine=engine, voice_id=voice_id, params=params, key=key,
+                    emotion=emotion)
 
 
 def engine_for_new_session() -> str:
@@ -119,7 +122,7 @@ def _synthesize_checked(spec: LineSpec) -> tuple[Clip, str]:
     problems = []
     for engine_name in fallback_chain(spec.engine):
         voice = spec.voice_id if engine_name == spec.engine else _fallback_voice(spec.voice_id, engine_name)
-        params = spec.params if engine_name == spec.engine else prosody.params_for(engine_name, None)
+        params = spec.params if engine_name == spec.engine else prosody.params_for(engine_name, spec.emotion)
         request = SynthesisRequest(text=spec.text, voice_id=voice, params=params)
         for _attempt in range(2):  # a clip that fails the quality check is made once more
             try:
@@ -213,17 +216,7 @@ def synthesize_one(*, text: str, engine: str, voice_id: str, emotion: dict | Non
 # --- cleaning up ---------------------------------------------------------------
 
 def clips_delete_for_script(*, script_id: int) -> int:
-    """Remove files no remaining row points at (rows went with the script's cascade)."""
-    return orphan_files_remove()
+    """Remove files no remaining row points at (the rows went with the script's cascade)."""
+    from .purge import purge
 
-
-def orphan_files_remove(*, dry_run: bool = False) -> int:
-    """Delete cache files that no row points at; returns bytes freed."""
-    known = set(AudioClip.objects.values_list("path", flat=True))
-    root = cache.audio_root()
-    freed = 0
-    for path in root.glob("*/*.wav"):
-        relative = path.relative_to(root).as_posix()
-        if relative not in known and not ClipClaim.objects.filter(key=path.stem).exists():
-            freed += path.stat().st_size if dry_run else cache.remove(relative)
-    return freed
+    return purge(orphans=True).bytes

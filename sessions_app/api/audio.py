@@ -12,8 +12,8 @@ from tts_app import cache
 from tts_app.selectors import clip_for_line
 from tts_app.services import default_voice_assignments, engine_for_new_session
 
-from ..selectors import session_get
 from ..errors import error_response
+from ..selectors import session_get
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 

@@ -68,8 +68,9 @@ class ScriptViewSet(viewsets.ViewSet):
 
     @extend_schema(responses={200: ScriptListItemSerializer(many=True)}, summary="List scripts")
     def list(self, request):
-        from sessions_app.models import RehearsalSession
         from django.db.models import Max
+
+        from sessions_app.models import RehearsalSession
 
         last = dict(
             RehearsalSession.objects.values_list("script_id").annotate(m=Max("last_accessed_at")).values_list(

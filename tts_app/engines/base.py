@@ -117,11 +117,11 @@ class Engine(ABC):
                 self._unload()
                 self._loaded = False
 
-    def _load(self) -> None:  # pragma: no cover - engines without a model
-        pass
+    def _load(self) -> None:  # noqa: B027 - engines without a model need no loading
+        return None
 
-    def _unload(self) -> None:  # pragma: no cover
-        pass
+    def _unload(self) -> None:  # noqa: B027
+        return None
 
     # -- synthesis ---------------------------------------------------------
     def synthesize(self, requests: list[SynthesisRequest]) -> list[Clip]:

@@ -1,0 +1,49 @@
+"""Play-script parsing for RunThru: plain text / Markdown (Traditional, Modern, Gutenberg) and Fountain.
+
+Public API::
+
+    from scripts_app.parsing import parse_script, ScriptParseError, FORMATS
+
+``parse_script`` is a pure, deterministic function (no Django, no ORM) that returns a plain
+dict of title, characters, scenes (with dialogue and direction elements) and warnings.
+"""
+
+from .builder import Builder
+from .cleanup import check_and_split, gutenberg_bounds
+from .detect import detect_format
+from .emotion import EMOTION_LABELS, emotion_for_direction
+from .errors import NO_DIALOGUE, ScriptParseError
+from .fountain import parse_fountain
+from .markdown import parse_markdown
+
+FORMATS = ("auto", "markdown", "fountain")
+
+__all__ = ["parse_script", "ScriptParseError", "FORMATS", "EMOTION_LABELS", "emotion_for_direction"]
+
+
+def parse_script(text: str, format: str = "auto", title: str | None = None,
+                 aliases: dict[str, str] | None = None) -> dict:
+    """Parse a play script into title, characters, scenes and warnings (see the module docs)."""
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    lines = check_and_split(text)
+    start, end, pg_title = gutenberg_bounds(lines)
+    fmt = format if format != "auto" else detect_format(lines, start, end)
+    builder = Builder(aliases)
+    if fmt == "fountain":
+        found = parse_fountain(lines[start:end] if start else lines[:end], builder)
+        if start:
+            _shift_lines(builder, start)
+    else:
+        found = parse_markdown(lines, start, end, builder)
+    if builder.speech_count == 0:
+        raise ScriptParseError(NO_DIALOGUE)
+    final_title = (title or "").strip() or found or pg_title or "Untitled script"
+    return builder.result(final_title, fmt)
+
+
+def _shift_lines(builder: Builder, offset: int) -> None:
+    for scene in builder.scenes:
+        scene["line"] += offset
+        scene["elements"] = [el[:6] + (el[6] + offset,) + el[7:] for el in scene["elements"]]
+    builder.warnings = [(line + offset, msg) for line, msg in builder.warnings]

@@ -1,0 +1,192 @@
+"""Collects scenes, speeches and directions from a layout parser and builds the result dict."""
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from .emotion import emotion_for_direction
+from .ids import normalise, short_hash, slugify
+
+_TRAIL = re.compile(r"[\s.:;,]+$")
+_SPACES = re.compile(r"[ \t]+")
+_WORDS = re.compile(r"[^\W\d_]+")
+_SHORT_DIRECTION = 4  # unknown-word warnings only for short delivery directions like "(frobnicate)"
+
+
+@lru_cache(maxsize=4096)
+def clean_name(name: str) -> str:
+    """Cue as written, without trailing punctuation or doubled spaces: 'ROMEO.' -> 'ROMEO'."""
+    return _SPACES.sub(" ", _TRAIL.sub("", name.replace("\u00a0", " "))).strip()
+
+
+class Builder:
+    def __init__(self, aliases: dict[str, str] | None = None):
+        self.alias_map: dict[str, str] = {}
+        self.alias_target_name: dict[str, str] = {}
+        for variant, canonical in (aliases or {}).items():
+            if isinstance(variant, str) and isinstance(canonical, str) and clean_name(canonical):
+                key = slugify(clean_name(canonical))
+                self.alias_map[slugify(clean_name(variant))] = key
+                self.alias_target_name[key] = clean_name(canonical)
+        self.scenes: list[dict] = []
+        self.scene: dict | None = None
+        self.warnings: list[tuple[int, str]] = []
+        self.chars: dict[str, dict] = {}
+        self.name_words: set[str] = set()
+        self.speech_count = 0
+
+    # -- structure -------------------------------------------------------------------------
+    def new_scene(self, title: str | None, act: str | None, line: int) -> None:
+        self.scene = {"title": title, "act": act, "line": line, "elements": [], "dialogue": 0}
+        self.scenes.append(self.scene)
+
+    def _ensure_scene(self, line: int) -> dict:
+        if self.scene is None:
+            self.new_scene(None, None, line)
+        return self.scene
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append((line, message))
+
+    def character(self, written: str) -> str:
+        name = clean_name(written)
+        key = slugify(name)
+        key = self.alias_map.get(key, key)
+        info = self.chars.get(key)
+        if info is None:
+            info = {"key": key, "forms": Counter(), "count": 0}
+            self.chars[key] = info
+            for w in _WORDS.findall(name):
+                self.name_words.add(w.casefold())
+        info["forms"][name] += 1
+        return key
+
+    # -- elements ------------------------------------------------------------------------------
+    def direction(self, text: str, line: int) -> None:
+        text = text.strip()
+        if text:
+            self._ensure_scene(line)["elements"].append(("direction", None, None, text, None, None, line, {}))
+
+    def speech(self, names: list[str], text: str, directions: list[str], line: int,
+               extra: dict | None = None) -> bool:
+        """Add one speech; returns False (with a warning) when it has no spoken text."""
+        names = [n for n in (clean_name(n) for n in names) if n]
+        if not names:
+            return False
+        directions = [d for d in (clean_direction(d) for d in directions) if d]
+        if not text.strip():
+            self.warn(line, f"The cue {names[0]} has no dialogue after it — skipped.")
+            if directions:
+                self.direction("; ".join(directions), line)
+            return False
+        scene = self._ensure_scene(line)
+        keys: list[str] = []
+        for n in names:
+            k = self.character(n)
+            if k not in keys:
+                keys.append(k)
+                self.chars[k]["count"] += 1
+        emotion = None
+        for d in directions:
+            found, unknown = emotion_for_direction(d, self.name_words)
+            if found and (emotion is None or found["intensity"] > emotion["intensity"]):
+                emotion = found
+            if unknown and len(_WORDS.findall(d)) <= _SHORT_DIRECTION:
+                listed = ", ".join(f"'{w}'" for w in unknown)
+                self.warn(line, f"Unknown delivery word(s) in direction: {listed} — read as neutral")
+        fields = dict(extra or {})
+        if len(keys) > 1:
+            fields["characters"] = keys
+        scene["elements"].append(
+            ("dialogue", keys[0], names[0], text.strip(), "; ".join(directions) or None, emotion, line,
+             fields)
+        )
+        scene["dialogue"] += 1
+        self.speech_count += 1
+        return True
+
+    # -- result ----------------------------------------------------------------------------
+    def result(self, title: str, fmt: str) -> dict:
+        kept = [s for s in self.scenes if s["dialogue"]]
+        char_ids: dict[str, str] = {}
+        characters = []
+        used_ids: set[str] = set()
+        order: list[str] = []
+        for s in kept:
+            for el in s["elements"]:
+                if el[0] == "dialogue":
+                    for k in el[7].get("characters", [el[1]]):
+                        if k not in char_ids:
+                            order.append(k)
+                            cid = k
+                            n = 2
+                            while cid in used_ids:
+                                cid = f"{k}-{n}"
+                                n += 1
+                            used_ids.add(cid)
+                            char_ids[k] = cid
+        for k in order:
+            info = self.chars[k]
+            forms: Counter = info["forms"]
+            groups: Counter = Counter()
+            for form, n in forms.items():
+                groups[form.casefold()] += n
+            top = max(groups.items(), key=lambda kv: kv[1])[0]  # first-seen wins ties
+            display = max(((f, n) for f, n in forms.items() if f.casefold() == top), key=lambda kv: kv[1])[0]
+            seen = {display.casefold()}
+            aliases = []
+            for form in forms:
+                if form.casefold() not in seen:
+                    seen.add(form.casefold())
+                    aliases.append(form)
+            target = self.alias_target_name.get(k)
+            if target and target.casefold() not in seen and aliases:
+                aliases.append(target)
+            characters.append({"id": char_ids[k], "name": display, "aliases": aliases,
+                               "line_count": info["count"]})
+
+        scenes = []
+        scene_seen: Counter = Counter()
+        lone = len(kept) == 1
+        for index, s in enumerate(kept):
+            title_text = s["title"] or ("Scene 1" if lone else "Opening")
+            skey = normalise(s["act"] or "") + "|" + normalise(title_text)
+            scene_seen[skey] += 1
+            scene_id = short_hash("scene", skey, str(scene_seen[skey]))
+            seen: Counter = Counter()
+            elements = []
+            for kind, key, _written, text, direction, emotion, line, fields in s["elements"]:
+                ckey = (kind, key or "", normalise(text))
+                seen[ckey] += 1
+                el = {
+                    "id": short_hash(scene_id, kind, key or "", ckey[2], str(seen[ckey])),
+                    "type": kind,
+                    "character": char_ids[key] if key else None,
+                    "text": text,
+                    "direction": direction,
+                    "emotion": emotion,
+                    "source_line": line,
+                }
+                if fields:
+                    if "characters" in fields:
+                        fields = dict(fields, characters=[char_ids[c] for c in fields["characters"]])
+                    el.update(fields)
+                elements.append(el)
+            scenes.append({"id": scene_id, "index": index, "title": title_text, "act": s["act"],
+                           "elements": elements})
+        warnings = [{"line": line, "message": msg} for line, msg in sorted(self.warnings, key=lambda w: w[0])]
+        return {"title": title, "format": fmt, "characters": characters, "scenes": scenes,
+                "warnings": warnings}
+
+
+_DIR_EDGE = re.compile(r"^[\s_*\[\](){}.:;,—–-]+|[\s_*\[\](){}:;,—–-]+$")
+_DIR_INNER = re.compile(r"_|\*")
+
+
+def clean_direction(text: str) -> str:
+    text = _DIR_INNER.sub("", text.replace("\n", " "))
+    text = _DIR_EDGE.sub("", text)
+    text = _SPACES.sub(" ", text).strip()
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1].rstrip()
+    return text

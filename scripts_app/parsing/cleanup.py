@@ -1,0 +1,53 @@
+"""Input clean-up: binary detection, BOM and line endings, Project Gutenberg boilerplate."""
+
+import re
+
+from .errors import BINARY, EMPTY, ScriptParseError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+_PG_START = re.compile(r"^\s*\*{3}\s*START OF", re.I)
+_PG_END = re.compile(r"^\s*\*{3}\s*END OF", re.I)
+_PG_TITLE = re.compile(r"^Title:\s*(\S.*?)\s*$")
+
+
+def check_and_split(text: str) -> list[str]:
+    """Raise ScriptParseError for empty or binary input; return the lines (no line endings)."""
+    if not isinstance(text, str):
+        raise ScriptParseError(BINARY)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise ScriptParseError(EMPTY)
+    if "\x00" in text:
+        raise ScriptParseError(BINARY)
+    sample = text[:8192]
+    controls = len(_CONTROL.findall(sample))
+    if controls > 8 and controls * 50 > len(sample):
+        raise ScriptParseError(BINARY)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\n")
+
+
+def gutenberg_bounds(lines: list[str]) -> tuple[int, int, str | None]:
+    """(first body line index, end index, title) — skipping the PG licence header and footer."""
+    start, end, title = 0, len(lines), None
+    limit = min(len(lines), 400)
+    for i in range(limit):
+        line = lines[i]
+        if line[:3] == "***" or line.lstrip()[:3] == "***":
+            if _PG_START.match(line):
+                start = i + 1
+                break
+    if start:
+        for i in range(start):
+            m = _PG_TITLE.match(lines[i])
+            if m:
+                title = m.group(1)
+                break
+        for i in range(len(lines) - 1, start - 1, -1):
+            line = lines[i]
+            if "***" in line[:8] and _PG_END.match(line):
+                end = i
+                break
+    return start, end, title

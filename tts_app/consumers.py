@@ -1,0 +1,88 @@
+"""WebSocket /ws/jobs/{id}/: the same progress events as the SSE stream."""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from . import events
+
+POLL_SECONDS = 0.25
+
+
+@database_sync_to_async
+def _signed_in(scope) -> bool:
+    from sessions_app.signin import SESSION_KEY, token_by_id, token_lookup
+
+    token = parse_qs(scope.get("query_string", b"").decode()).get("token", [""])[0]
+    if token:
+        return token_lookup(token) is not None
+    session = scope.get("session")
+    return session is not None and token_by_id(session.get(SESSION_KEY)) is not None
+
+
+@database_sync_to_async
+def _job_exists(job_id: int) -> bool:
+    from .models import GenerationJob
+
+    return GenerationJob.objects.filter(pk=job_id).exists()
+
+
+@database_sync_to_async
+def _events_since(job_id: int, after: int) -> list[dict]:
+    from .jobs import job_events_since, job_resume_if_stalled
+    from .models import GenerationJob
+
+    found = [events.event_message(e) for e in job_events_since(job_id, after)]
+    if not found:
+        job = GenerationJob.objects.filter(pk=job_id).first()
+        if job:
+            job_resume_if_stalled(job=job)
+    return found
+
+
+class JobProgressConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        self.job_id = int(self.scope["url_route"]["kwargs"]["job_id"])
+        if not await _signed_in(self.scope):
+            await self.close(code=4401)
+            return
+        if not await _job_exists(self.job_id):
+            await self.close(code=4404)
+            return
+        self.last_id = int(parse_qs(self.scope.get("query_string", b"").decode()).get("last_event_id", ["0"])[0] or 0)
+        self.finished = False
+        await self.accept()
+        if self.channel_layer is not None:
+            await self.channel_layer.group_add(events.group_name(self.job_id), self.channel_name)
+        self.poller = asyncio.ensure_future(self._poll())
+
+    async def disconnect(self, code):
+        if hasattr(self, "poller"):
+            self.poller.cancel()
+        if self.channel_layer is not None and hasattr(self, "job_id"):
+            await self.channel_layer.group_discard(events.group_name(self.job_id), self.channel_name)
+
+    async def _send(self, message: dict):
+        if message["id"] <= self.last_id:
+            return
+        self.last_id = message["id"]
+        await self.send_json(message)
+        if message["event"] in ("complete", "error", "cancelled"):
+            self.finished = True
+            await self.close()
+
+    async def _poll(self):
+        while not self.finished:
+            for message in await _events_since(self.job_id, self.last_id):
+                await self._send(message)
+            await asyncio.sleep(POLL_SECONDS)
+
+    async def job_event(self, event):
+        # A push from Redis means "something new": read it from the database so
+        # events are always delivered in order and none is skipped.
+        for message in await _events_since(self.job_id, self.last_id):
+            await self._send(message)

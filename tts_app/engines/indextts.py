@@ -1,0 +1,254 @@
+"""IndexTTS2 (bilibili, ``indextts.infer_v2.IndexTTS2``) as a RunThru engine.
+
+Optional and GPU only: needs the ``indextts`` package installed from its source
+release (see docs/neural-engines.md), an NVIDIA GPU, the IndexTTS-2 checkpoint in
+``<data>/models/index-tts`` and its auxiliary models pre-placed under
+``<data>/models/index-tts/hf_cache``. Nothing is downloaded at run time: the
+auxiliary paths are handed to the constructor and the hub is switched offline.
+
+IndexTTS2 always clones a reference clip, so its voices are the uploaded
+``*.wav`` clips in ``<data>/voices``. Emotion arrives as ``emo_vector`` (8 floats:
+happy, angry, sad, afraid, disgusted, melancholic, surprised, calm) and
+``emo_alpha`` in ``SynthesisRequest.params``, and is passed through unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import inspect
+import os
+import types
+from pathlib import Path
+
+import numpy as np
+
+from .base import (
+    Availability,
+    Capabilities,
+    Clip,
+    Engine,
+    EngineFailed,
+    EngineUnavailable,
+    SynthesisRequest,
+    Voice,
+)
+from .chatterbox import (
+    checkpoint_digest,
+    default_models_dir,
+    default_voices_dir,
+    go_offline,
+    module_installed,
+    reference_clips,
+    to_mono_float32,
+    voice_label,
+)
+
+REF_PREFIX = "indextts2-ref-"
+SAMPLE_RATE = 22050
+FP16_ENV = "RUNTHRU_INDEXTTS_FP16"
+EMOTIONS = ("happy", "angry", "sad", "afraid", "disgusted", "melancholic", "surprised", "calm")
+
+# The IndexTeam/IndexTTS-2 checkpoint (names from its config.yaml).
+WEIGHT_FILES = ("config.yaml", "gpt.pth", "s2mel.pth", "bpe.model", "wav2vec2bert_stats.pt", "feat1.pt", "feat2.pt")
+# Auxiliary models, in the flat layout of indextts.utils.model_download.ensure_models_available.
+AUX_PATHS = {
+    "w2v_bert": "hf_cache/w2v-bert-2.0",
+    "semantic_codec": "hf_cache/semantic_codec_model.safetensors",
+    "campplus": "hf_cache/campplus_cn_common.bin",
+    "bigvgan": "hf_cache/bigvgan",
+}
+AUX_FILES = (
+    "hf_cache/w2v-bert-2.0/config.json",
+    "hf_cache/w2v-bert-2.0/preprocessor_config.json",
+    "hf_cache/w2v-bert-2.0/model.safetensors",
+    "hf_cache/semantic_codec_model.safetensors",
+    "hf_cache/campplus_cn_common.bin",
+    "hf_cache/bigvgan/config.json",
+    "hf_cache/bigvgan/bigvgan_generator.pt",
+)
+_VERSION_FILES = ("config.yaml", "gpt.pth", "s2mel.pth", "feat1.pt", "feat2.pt")
+
+
+@functools.lru_cache(maxsize=1)
+def _cuda_available() -> bool:
+    """Whether torch sees an NVIDIA GPU (imports torch once; cached)."""
+    if not module_installed("torch"):
+        return False
+    try:
+        import torch
+
+        return bool(torch.cuda.is_available())
+    except Exception:  # noqa: BLE001 - a broken CUDA setup means "no GPU"
+        return False
+
+
+def _import_upstream():
+    """Import IndexTTS2 lazily (tests replace this function with fakes)."""
+    go_offline()
+    import torch
+    from indextts.infer_v2 import IndexTTS2
+
+    return types.SimpleNamespace(IndexTTS2=IndexTTS2, torch=torch)
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("indextts")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _fp16_enabled() -> bool:
+    return os.environ.get(FP16_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+class IndexTTS2Engine(Engine):
+    name = "indextts2"
+    label = "IndexTTS2"
+
+    def __init__(self, models_dir: Path | str | None = None, voices_dir: Path | str | None = None) -> None:
+        super().__init__()
+        self._models_dir = Path(models_dir) if models_dir else None
+        self._voices_dir = Path(voices_dir) if voices_dir else None
+        self._upstream = None
+        self._model = None
+        self._device = ""
+
+    @property
+    def models_dir(self) -> Path:
+        return self._models_dir or default_models_dir()
+
+    @property
+    def weights_dir(self) -> Path:
+        return self.models_dir / "index-tts"
+
+    @property
+    def voices_dir(self) -> Path:
+        return self._voices_dir or default_voices_dir()
+
+    # -- description -------------------------------------------------------
+    def capabilities(self) -> Capabilities:
+        return Capabilities(
+            emotion_vector=True, voice_cloning=True, batch_size=1, sample_rate=SAMPLE_RATE, device="cuda"
+        )
+
+    def version(self) -> str:
+        digest = checkpoint_digest([self.weights_dir / f for f in _VERSION_FILES])
+        v = f"indextts2-{_package_version()}-{digest}"
+        return f"{v}-fp16" if _fp16_enabled() else v
+
+    def availability(self) -> Availability:
+        if not module_installed("indextts"):
+            return Availability(False, "IndexTTS2 isn't installed. See docs/neural-engines.md")
+        if not _cuda_available():
+            return Availability(False, "IndexTTS2 needs an NVIDIA graphics card")
+        missing = [f for f in WEIGHT_FILES + AUX_FILES if not (self.weights_dir / f).is_file()]
+        if missing:
+            shown = ", ".join(missing[:4]) + (" …" if len(missing) > 4 else "")
+            return Availability(
+                False,
+                f"IndexTTS2 weights are missing: put them in {self.weights_dir} "
+                f"(missing {shown}). See docs/neural-engines.md",
+            )
+        if not reference_clips(self.voices_dir):
+            return Availability(False, "IndexTTS2 needs at least one voice clip; upload one in the admin")
+        return Availability(True)
+
+    def voices(self) -> list[Voice]:
+        return [
+            Voice(f"{REF_PREFIX}{clip.stem}", voice_label(clip.stem), self.name, f"Cloned from {clip.name}")
+            for clip in reference_clips(self.voices_dir)
+        ]
+
+    def _reference_path(self, voice_id: str) -> Path:
+        if voice_id.startswith(REF_PREFIX):
+            stem = voice_id[len(REF_PREFIX) :]
+            for clip in reference_clips(self.voices_dir):
+                if clip.stem == stem:
+                    return clip
+        raise EngineFailed(f"IndexTTS2 has no voice {voice_id!r}")
+
+    # -- lifecycle ---------------------------------------------------------
+    def _load(self) -> None:
+        upstream = _import_upstream()
+        device = os.environ.get("RUNTHRU_TTS_DEVICE", "").strip() or "cuda:0"
+        wd = self.weights_dir
+        kwargs = dict(
+            cfg_path=str(wd / "config.yaml"),
+            model_dir=str(wd),
+            use_fp16=_fp16_enabled(),
+            device=device,
+            use_cuda_kernel=False,
+            use_deepspeed=False,
+        )
+        accepted = inspect.signature(upstream.IndexTTS2).parameters
+        if "aux_paths" not in accepted:
+            raise EngineUnavailable(
+                "This IndexTTS release downloads helper models at start-up; install the release named "
+                "in docs/neural-engines.md"
+            )
+        kwargs["aux_paths"] = {key: str(wd / rel) for key, rel in AUX_PATHS.items()}
+        if "use_qwen_emo" in accepted:
+            kwargs["use_qwen_emo"] = False  # we pass emotion vectors, never emotion text
+        try:
+            self._model = upstream.IndexTTS2(**kwargs)
+        except Exception as exc:  # noqa: BLE001
+            raise EngineUnavailable(f"IndexTTS2 could not load from {wd}: {exc}") from exc
+        self._upstream, self._device = upstream, device
+
+    def _unload(self) -> None:
+        torch = self._upstream.torch if self._upstream else None
+        self._model = None
+        if torch is not None:
+            with contextlib.suppress(Exception):
+                torch.cuda.empty_cache()
+
+    # -- synthesis ---------------------------------------------------------
+    @staticmethod
+    def _emotion(params: dict) -> tuple[list[float] | None, float]:
+        vector = params.get("emo_vector")
+        if vector is not None:
+            vector = [float(x) for x in vector]
+            if len(vector) != len(EMOTIONS) or not all(np.isfinite(vector)):
+                raise EngineFailed(f"emo_vector must be {len(EMOTIONS)} numbers ({', '.join(EMOTIONS)})")
+        alpha = float(params.get("emo_alpha", 1.0))
+        return vector, alpha
+
+    def _speak(self, req: SynthesisRequest) -> Clip:
+        text = " ".join(req.text.split())
+        if not text:
+            raise EngineFailed("IndexTTS2 was given an empty line")
+        voice = self._reference_path(req.voice_id)
+        emo_vector, emo_alpha = self._emotion(req.params or {})
+        try:
+            result = self._model.infer(
+                spk_audio_prompt=str(voice),
+                text=text,
+                output_path=None,
+                emo_vector=emo_vector,
+                emo_alpha=emo_alpha,
+                use_emo_text=False,
+                use_random=False,
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise EngineFailed(f"IndexTTS2 failed on {text[:40]!r}: {exc}") from exc
+        # With output_path=None upstream returns (sampling_rate, int16 array of shape (N, 1)).
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise EngineFailed("IndexTTS2 returned no audio for this line")
+        sample_rate, wav = result
+        samples = to_mono_float32(wav)
+        if samples.size == 0 or not np.all(np.isfinite(samples)):
+            raise EngineFailed("IndexTTS2 produced no usable audio for this line")
+        return Clip(np.clip(samples, -1.0, 1.0).astype(np.float32), int(sample_rate))
+
+    def _synthesize(self, requests: list[SynthesisRequest]) -> list[Clip]:
+        # Upstream caches the conditioning of the last reference clip only: speak
+        # the lines grouped by voice, then put the clips back in request order.
+        order = sorted(range(len(requests)), key=lambda i: (requests[i].voice_id, i))
+        clips: list[Clip | None] = [None] * len(requests)
+        for i in order:
+            clips[i] = self._speak(requests[i])
+        return clips  # type: ignore[return-value]
