@@ -134,7 +134,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": RUNTHRU_DB_DIR / "runthru.db",
+            "NAME": Path(env_str("RUNTHRU_SQLITE_PATH") or RUNTHRU_DB_DIR / "runthru.db"),
             "OPTIONS": {
                 # Several processes (web + workers) write to one file: WAL lets
                 # readers run beside a writer, IMMEDIATE takes the write lock at
@@ -144,6 +144,8 @@ else:
                 "timeout": 30,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # A file, not memory, so worker processes started by tests share it.
+            "TEST": {"NAME": str(RUNTHRU_DB_DIR / "test-runthru.db")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -176,6 +178,8 @@ Q_CLUSTER = {
     "poll": 0.5,
     "label": "Background tasks",
 }
+# How many queue tasks one generation job is split over (they share its lines).
+RUNTHRU_WORKERS_PER_JOB = env_int("RUNTHRU_WORKERS_PER_JOB", Q_CLUSTER["workers"])
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:

@@ -1,14 +1,8 @@
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
-# Tests never touch the real data/ folder: point RunThru at a temp dir before
-# Django reads its settings.
-_DATA = tempfile.mkdtemp(prefix="runthru-test-data-")
-os.environ["RUNTHRU_DATA_DIR"] = _DATA
-
-import pytest  # noqa: E402
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -16,7 +10,10 @@ SAMPLE = REPO / "data" / "samples" / "the_lighthouse_keepers.md"
 
 
 def pytest_sessionfinish(session, exitstatus):
-    shutil.rmtree(_DATA, ignore_errors=True)
+    # tests/settings.py made this dir; tests never touch the real data/ folder.
+    data = os.environ.get("RUNTHRU_TEST_DATA_DIR")
+    if data:
+        shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.fixture

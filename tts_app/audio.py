@@ -9,6 +9,7 @@ the line can fall back to another engine.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import os
@@ -18,6 +19,7 @@ import numpy as np
 import pyloudnorm
 import soundfile
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
+from scipy.signal import lfilter
 
 from tts_app.engines.base import Clip
 
@@ -85,8 +87,46 @@ def measure_loudness(clip: Clip) -> float:
     need = math.ceil(_LOUDNESS_BLOCK_S * clip.sample_rate) + 1
     if x.size < need:
         x = np.tile(x, math.ceil(need / x.size))
-    meter = pyloudnorm.Meter(clip.sample_rate)
-    return float(meter.integrated_loudness(x))
+    return _integrated_loudness(x, clip.sample_rate)
+
+
+@functools.lru_cache(maxsize=8)
+def _k_weighting(sample_rate: int) -> tuple[np.ndarray, np.ndarray]:
+    """pyloudnorm's ITU-R BS.1770 K-weighting filters, combined into one IIR filter."""
+    meter = pyloudnorm.Meter(sample_rate)
+    b, a = np.array([1.0]), np.array([1.0])
+    for stage in meter._filters.values():
+        b, a = np.convolve(b, stage.b), np.convolve(a, stage.a)
+    return b, a
+
+
+def _integrated_loudness(x: np.ndarray, sample_rate: int) -> float:
+    """BS.1770-4 integrated loudness, as pyloudnorm.Meter.integrated_loudness computes it.
+
+    Same filters and gating, but the 400 ms blocks are summed with one cumulative
+    sum instead of pyloudnorm's Python loop: that loop cost more per line than
+    espeak-ng needs to speak it (tests check both agree within 0.05 LU).
+    """
+    b, a = _k_weighting(sample_rate)
+    y = lfilter(b, a, x)
+    block = round(_LOUDNESS_BLOCK_S * sample_rate)
+    step = round(block * 0.25)  # 75% overlap
+    count = (x.size - block) // step + 1
+    if count < 1:
+        return float("-inf")
+    energy = np.concatenate(([0.0], np.cumsum(y * y)))
+    starts = np.arange(count) * step
+    z = (energy[starts + block] - energy[starts]) / block
+    with np.errstate(divide="ignore"):
+        loud = -0.691 + 10.0 * np.log10(z)
+    z = z[loud >= -70.0]  # absolute gate
+    if z.size == 0:
+        return float("-inf")
+    relative = -0.691 + 10.0 * np.log10(z.mean()) - 10.0
+    z = z[(-0.691 + 10.0 * np.log10(z)) >= relative]  # relative gate
+    if z.size == 0:
+        return float("-inf")
+    return float(-0.691 + 10.0 * np.log10(z.mean()))
 
 
 def _limit_peaks(x: np.ndarray, sample_rate: int, ceiling: float) -> np.ndarray:

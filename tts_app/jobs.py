@@ -9,26 +9,26 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import time
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from runthru_site.errors import UserError
 
 from . import events
-from .engines.base import EngineFailed, EngineUnavailable
-from .engines.registry import get_engine
+from .batch import Outcome, run_batch
+from .engines.registry import engine_names, get_engine
 from .models import GenerationJob, JobEvent, JobLine
-from .selectors import line_spec_for, spoken_lines
-from .services import _owner, clip_for
+from .selectors import spoken_lines
+from .services import _owner
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3
 # A running job whose worker has not been heard from for this long is resumed.
 HEARTBEAT_STALE = timedelta(seconds=30)
 
@@ -66,9 +66,11 @@ def job_for(*, script, engine: str, user_role: str | None, voice_assignments: di
 
 
 def job_enqueue(*, job_id: int) -> None:
+    """Queue the job once per worker we want on it: they share its lines."""
     from django_q.tasks import async_task
 
-    async_task("tts_app.tasks.run_job", job_id, task_name=f"job-{job_id}", group="generation")
+    for _ in range(max(1, settings.RUNTHRU_WORKERS_PER_JOB)):
+        async_task("tts_app.tasks.run_job", job_id, group="generation")
 
 
 def job_cancel(*, job: GenerationJob) -> GenerationJob:
@@ -110,39 +112,67 @@ def job_resume_if_stalled(*, job: GenerationJob) -> bool:
     return bool(claimed)
 
 
-def _take_lease(job_id: int, owner: str) -> bool:
+def _start(job_id: int) -> bool:
+    """Mark the job running (first worker in); False if it is over already."""
     now = timezone.now()
-    stale = now - HEARTBEAT_STALE
     with transaction.atomic():
         job = GenerationJob.objects.select_for_update().get(pk=job_id)
         if job.state not in GenerationJob.ACTIVE:
             return False
-        if job.state == GenerationJob.State.RUNNING and job.owner and job.owner != owner and job.heartbeat_at \
-                and job.heartbeat_at >= stale:
-            return False  # someone alive is on it
         job.state = GenerationJob.State.RUNNING
-        job.owner = owner
         job.heartbeat_at = now
         job.started_at = job.started_at or now
-        job.save(update_fields=["state", "owner", "heartbeat_at", "started_at"])
+        job.save(update_fields=["state", "heartbeat_at", "started_at"])
     return True
 
 
-def _record(job: GenerationJob, line: JobLine, status: str, *, engine: str = "", error: str = "",
-            seconds: float = 0.0) -> None:
-    counter = {"done": "done", "cached": "cached", "failed": "failed"}[status]
+def _claim_batch(job_id: int, owner: str, size: int) -> list[JobLine]:
+    """Take the next lines nobody is working on (or whose worker went quiet).
+
+    PostgreSQL: SKIP LOCKED lets workers claim side by side; SQLite's
+    IMMEDIATE transactions queue them.
+    """
+    now = timezone.now()
+    stale = now - HEARTBEAT_STALE
     with transaction.atomic():
-        JobLine.objects.filter(pk=line.pk).update(status=status, engine_used=engine, error=error[:2000])
+        free = JobLine.objects.filter(job_id=job_id, status=JobLine.Status.PENDING).filter(
+            models.Q(owner="") | models.Q(claimed_at__lt=stale)
+        ).order_by("position")
+        if connection.features.has_select_for_update_skip_locked:
+            free = free.select_for_update(skip_locked=True)
+        ids = list(free.values_list("pk", flat=True)[:size])
+        JobLine.objects.filter(pk__in=ids).update(owner=owner, claimed_at=now)
+    return list(JobLine.objects.filter(pk__in=ids, owner=owner).order_by("position"))
+
+
+def _record(job: GenerationJob, outcomes: list[Outcome]) -> None:
+    """Store a batch's results: line statuses, counters and one progress event per line."""
+    if not outcomes:
+        return
+    counts = {"done": 0, "cached": 0, "failed": 0}
+    seconds = 0.0
+    for o in outcomes:
+        counts[o.status] += 1
+        seconds += o.seconds
+        o.line.status, o.line.engine_used, o.line.error = o.status, o.engine, o.error[:2000]
+    with transaction.atomic():
+        JobLine.objects.bulk_update([o.line for o in outcomes], ["status", "engine_used", "error"])
         GenerationJob.objects.filter(pk=job.pk).update(
-            **{counter: F(counter) + 1}, heartbeat_at=timezone.now(), audio_seconds=F("audio_seconds") + seconds
+            **{k: F(k) + v for k, v in counts.items()}, heartbeat_at=timezone.now(),
+            audio_seconds=F("audio_seconds") + seconds,
         )
         fresh = GenerationJob.objects.only("done", "cached", "failed", "total").get(pk=job.pk)
-        payload = {
-            "line_id": line.line_id, "status": status, "engine": engine, "error": error[:300],
-            "done": fresh.finished_count, "total": fresh.total,
-        }
-        event = JobEvent.objects.create(job_id=job.pk, kind="line", payload=payload)
-        transaction.on_commit(lambda: events.publish(job.pk, event))
+        finished = fresh.finished_count - len(outcomes)
+        new_events = []
+        for o in outcomes:
+            finished += 1
+            new_events.append(JobEvent(job_id=job.pk, kind="line", payload={
+                "line_id": o.line.line_id, "status": o.status, "engine": o.engine, "error": o.error[:300],
+                "done": finished, "total": fresh.total,
+            }))
+        created = JobEvent.objects.bulk_create(new_events)
+        if created and created[-1].pk:
+            transaction.on_commit(lambda: events.publish(job.pk, created[-1]))
 
 
 def _finish(job_id: int, state: str, *, kind: str, error: str = "") -> None:
@@ -160,55 +190,35 @@ def _finish(job_id: int, state: str, *, kind: str, error: str = "") -> None:
 
 def job_run(*, job_id: int, on_line: Callable[[JobLine, str], None] | None = None) -> GenerationJob | None:
     """Work through a job's pending lines. Safe to call twice, or after a crash."""
-    owner = _owner()
-    if not GenerationJob.objects.filter(pk=job_id).exists() or not _take_lease(job_id, owner):
+    owner = f"{_owner()}:{uuid.uuid4().hex[:8]}"
+    if not GenerationJob.objects.filter(pk=job_id).exists() or not _start(job_id):
         return None
     job = GenerationJob.objects.select_related("script").get(pk=job_id)
     script = job.script
     elements = {el["id"]: el for el in spoken_lines(script, None)}
-    try:
-        batch_size = max(1, get_engine(job.engine).capabilities().batch_size)
-    except KeyError:
-        batch_size = 1
+    engine = get_engine(job.engine) if job.engine in engine_names() else None
+    # Fast engines get big batches (bookkeeping per batch, not per line); GPU
+    # engines get what they can decode at once.
+    batch_size = 32 if engine is None or engine.capabilities().batch_size <= 1 else engine.capabilities().batch_size
     while True:
         if GenerationJob.objects.filter(pk=job_id, cancel_requested=True).exists():
             _finish(job_id, GenerationJob.State.CANCELLED, kind="cancelled")
             break
-        batch = list(JobLine.objects.filter(job_id=job_id, status=JobLine.Status.PENDING)[:batch_size])
+        batch = _claim_batch(job_id, owner, batch_size)
         if not batch:
+            if JobLine.objects.filter(job_id=job_id, status=JobLine.Status.PENDING).exists():
+                break  # the rest is in another worker's hands
             job.refresh_from_db()
-            state = GenerationJob.State.DONE
             error = f"{job.failed} line(s) could not be made." if job.failed else ""
-            _finish(job_id, state, kind="complete", error=error)
+            _finish(job_id, GenerationJob.State.DONE, kind="complete", error=error)
             break
-        for line in batch:
-            _run_line(job, line, elements.get(line.line_id), on_line)
+        outcomes = run_batch(job, batch, elements)
+        _record(job, outcomes)
+        if on_line:
+            for o in outcomes:
+                on_line(o.line, o.status)
     job.refresh_from_db()
     return job
-
-
-def _run_line(job: GenerationJob, line: JobLine, element: dict | None, on_line) -> None:
-    # The attempt is counted (and committed) before the engine is called.
-    JobLine.objects.filter(pk=line.pk).update(attempts=F("attempts") + 1)
-    line.refresh_from_db(fields=["attempts"])
-    if element is None:
-        _record(job, line, "failed", error="This line is no longer in the script.")
-    elif line.attempts > MAX_ATTEMPTS:
-        _record(job, line, "failed", error=f"Gave up after {MAX_ATTEMPTS} tries: the voice engine kept stopping.")
-    else:
-        try:
-            spec = line_spec_for(element, engine=job.engine, voice_assignments=job.voice_assignments)
-            started = time.monotonic()
-            row, cached = clip_for(spec, script=job.script, line_id=line.line_id)
-            log.debug("line %s took %.3fs", line.line_id, time.monotonic() - started)
-            _record(job, line, "cached" if cached else "done", engine=row.engine, seconds=row.duration)
-        except (EngineFailed, EngineUnavailable) as exc:
-            _record(job, line, "failed", error=str(exc) or exc.__class__.__name__)
-        except OSError as exc:
-            _record(job, line, "failed", error=f"Couldn't save the audio file: {exc.strerror or exc}")
-    if on_line:
-        line.refresh_from_db()
-        on_line(line, line.status)
 
 
 def job_events_since(job_id: int, after_id: int) -> list[JobEvent]:

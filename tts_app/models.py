@@ -130,6 +130,9 @@ class JobLine(models.Model):
     # Committed before each try, so a line that kills its worker is given up
     # after MAX_ATTEMPTS instead of crashing every worker that picks it up.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Which worker is making this line now; several workers share one job.
+    owner = models.CharField(max_length=80, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     engine_used = models.CharField(max_length=40, blank=True)
     error = models.TextField(blank=True)
 

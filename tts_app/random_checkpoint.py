@@ -180,4 +180,7 @@ if __name__ == "__main__":  # pragma: no cover - manual use
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--speech-tokens", type=int, default=25)
     args = parser.parse_args()
-    print(build_random_checkpoint(args.dest, small=not args.full, seed=args.seed, speech_tokens=args.speech_tokens))
+    dest = build_random_checkpoint(
+        args.dest, small=not args.full, seed=args.seed, speech_tokens=args.speech_tokens
+    )
+    print(dest)

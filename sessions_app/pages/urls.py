@@ -1,6 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="app.html"), name="app"),
+    path("", views.LibraryPage.as_view(), name="library"),
+    path("signin", views.SignInPage.as_view(), name="signin"),
+    path("scripts/<int:script_id>/cast", views.CastPage.as_view(), name="cast"),
+    path("rehearse/<uuid:session_id>", views.RehearsePage.as_view(), name="rehearse"),
 ]

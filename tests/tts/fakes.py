@@ -119,11 +119,15 @@ class FakeChatterboxTTS:
         self.ckpt_dir = Path(ckpt_dir)
         self.device = device
         self.conds = FakeConditionals("builtin", 0.5) if (self.ckpt_dir / "conds.pt").exists() else None
+        self.t3 = types.SimpleNamespace(inference=self._t3_inference)
         self.prepare_calls: list[tuple[str, float]] = []
         self.generate_calls: list[dict] = []
         self.active = 0
         self.max_active = 0
         self._guard = threading.Lock()
+
+    def _t3_inference(self, **kwargs):
+        return [1, 2, 3]
 
     @classmethod
     def from_local(cls, ckpt_dir, device) -> FakeChatterboxTTS:
@@ -150,7 +154,7 @@ class FakeChatterboxTTS:
             self.active += 1
             self.max_active = max(self.max_active, self.active)
         try:
-            assert self.conds is not None, "Please `prepare_conditionals` first or specify `audio_prompt_path`"
+            assert self.conds is not None, "Please `prepare_conditionals` first"
             if cfg_weight <= 0:
                 raise RuntimeError("upstream crashes with cfg_weight=0")
             self.generate_calls.append(
@@ -163,6 +167,7 @@ class FakeChatterboxTTS:
                     conds=self.conds,
                 )
             )
+            self.t3.inference(t3_cond=self.conds.t3, text_tokens=text)
             # Like upstream, a changed exaggeration replaces conds.t3 on the object.
             self.conds.t3 = {"emotion_adv": exaggeration}
             if self.generate_delay:
@@ -244,6 +249,15 @@ class FakeIndexTTS2:
 class OldFakeIndexTTS2:
     """A release whose constructor has no aux_paths (it would download at start-up)."""
 
-    def __init__(self, cfg_path="checkpoints/config.yaml", model_dir="checkpoints", use_fp16=False, device=None,
-                 use_cuda_kernel=None, use_deepspeed=False, use_accel=False, use_torch_compile=False) -> None:
+    def __init__(
+        self,
+        cfg_path="checkpoints/config.yaml",
+        model_dir="checkpoints",
+        use_fp16=False,
+        device=None,
+        use_cuda_kernel=None,
+        use_deepspeed=False,
+        use_accel=False,
+        use_torch_compile=False,
+    ) -> None:
         raise AssertionError("must not be constructed")

@@ -122,7 +122,8 @@ def to_mono_float32(audio) -> np.ndarray:
         audio = audio.detach()
     if hasattr(audio, "cpu"):
         audio = audio.cpu()
-    if not isinstance(audio, np.ndarray) and hasattr(audio, "is_floating_point") and audio.is_floating_point():
+    is_float = getattr(audio, "is_floating_point", None)
+    if not isinstance(audio, np.ndarray) and is_float is not None and is_float():
         audio = audio.float()  # bfloat16/float16 tensors → float32 before numpy
     if hasattr(audio, "numpy") and not isinstance(audio, np.ndarray):
         audio = audio.numpy()
@@ -261,9 +262,8 @@ class ChatterboxEngine(Engine):
             Voice(DEFAULT_VOICE_ID, "Chatterbox default", self.name, "The voice that ships with the model")
         ]
         for clip in reference_clips(self.voices_dir):
-            voices.append(
-                Voice(f"{REF_PREFIX}{clip.stem}", voice_label(clip.stem), self.name, f"Cloned from {clip.name}")
-            )
+            vid = f"{REF_PREFIX}{clip.stem}"
+            voices.append(Voice(vid, voice_label(clip.stem), self.name, f"Cloned from {clip.name}"))
         return voices
 
     def _reference_path(self, voice_id: str) -> Path:
@@ -283,8 +283,12 @@ class ChatterboxEngine(Engine):
         try:
             model = upstream.ChatterboxTTS.from_local(str(self.weights_dir), device)
         except Exception as exc:  # noqa: BLE001 - report any loading failure the same way
-            raise EngineUnavailable(f"Chatterbox could not load its weights from {self.weights_dir}: {exc}") from exc
+            raise EngineUnavailable(
+                f"Chatterbox could not load its weights from {self.weights_dir}: {exc}"
+            ) from exc
         self._upstream, self._model, self._device, self._dtype = upstream, model, device, dtype
+        if dtype != "float32":
+            self._reduced_precision_t3()
         self._builtin_conds = getattr(model, "conds", None)
         self._conds = {}
 
@@ -313,12 +317,24 @@ class ChatterboxEngine(Engine):
             self._conds[voice_id] = self._model.conds
         return self._conds[voice_id]
 
-    def _autocast(self):
+    def _reduced_precision_t3(self) -> None:
+        """Run T3 (the autoregressive token model, most of the time) under autocast.
+
+        Only T3: the S3Gen vocoder's inverse STFT has no bfloat16 kernel, so the
+        rest of generate() stays float32. The weights themselves stay float32.
+        """
         torch = self._upstream.torch
-        if self._dtype == "float32":
-            return contextlib.nullcontext()
         device_type = "cuda" if self._device.startswith("cuda") else "cpu"
-        return torch.autocast(device_type=device_type, dtype=getattr(torch, self._dtype))
+        dtype = getattr(torch, self._dtype)
+        t3 = self._model.t3
+        inner = t3.inference
+
+        @functools.wraps(inner)
+        def inference(*args, **kwargs):
+            with torch.autocast(device_type=device_type, dtype=dtype):
+                return inner(*args, **kwargs)
+
+        t3.inference = inference
 
     def _speak(self, req: SynthesisRequest) -> Clip:
         params = req.params or {}
@@ -338,10 +354,9 @@ class ChatterboxEngine(Engine):
             if "seed" in params:
                 self._upstream.torch.manual_seed(int(params["seed"]))
             try:
-                with self._autocast():
-                    wav = self._model.generate(
-                        chunk, exaggeration=exaggeration, cfg_weight=cfg_weight, temperature=temperature
-                    )
+                wav = self._model.generate(
+                    chunk, exaggeration=exaggeration, cfg_weight=cfg_weight, temperature=temperature
+                )
             except Exception as exc:  # noqa: BLE001
                 raise EngineFailed(f"Chatterbox failed on {chunk[:40]!r}: {exc}") from exc
             parts.append(to_mono_float32(wav))

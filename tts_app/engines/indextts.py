@@ -50,7 +50,15 @@ FP16_ENV = "RUNTHRU_INDEXTTS_FP16"
 EMOTIONS = ("happy", "angry", "sad", "afraid", "disgusted", "melancholic", "surprised", "calm")
 
 # The IndexTeam/IndexTTS-2 checkpoint (names from its config.yaml).
-WEIGHT_FILES = ("config.yaml", "gpt.pth", "s2mel.pth", "bpe.model", "wav2vec2bert_stats.pt", "feat1.pt", "feat2.pt")
+WEIGHT_FILES = (
+    "config.yaml",
+    "gpt.pth",
+    "s2mel.pth",
+    "bpe.model",
+    "wav2vec2bert_stats.pt",
+    "feat1.pt",
+    "feat2.pt",
+)
 # Auxiliary models, in the flat layout of indextts.utils.model_download.ensure_models_available.
 AUX_PATHS = {
     "w2v_bert": "hf_cache/w2v-bert-2.0",

@@ -1,0 +1,147 @@
+"""Pre-generation overhead: the real job path against the engine alone, same lines, same run.
+
+    python bench/pregenerate.py [--play romeo_and_juliet_pg1513.txt] [--workers 2]
+
+Prints: the engine's own time for every spoken line, the wall time of a job
+run through the real path (jobs, cache writes, progress rows) with one worker
+and with N worker processes, their ratios, and the time of a second run of the
+same job (all cached). Uses a fresh temporary data dir and SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def _setup(data_dir: str) -> None:
+    os.environ["RUNTHRU_DATA_DIR"] = data_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "runthru_site.settings")
+    import django
+
+    django.setup()
+
+
+def _worker(data_dir: str, job_id: int) -> None:
+    _setup(data_dir)
+    from tts_app.jobs import job_run
+
+    job_run(job_id=job_id)
+
+
+def _new_job(script, engine: str, voices: dict):
+    from tts_app.jobs import job_for
+
+    return job_for(script=script, engine=engine, user_role=None, voice_assignments=voices, reuse=False,
+                   enqueue=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--play", default="romeo_and_juliet_pg1513.txt")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N lines (quick runs)")
+    args = parser.parse_args()
+
+    data_dir = tempfile.mkdtemp(prefix="runthru-bench-")
+    _setup(data_dir)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from scripts_app.services import script_create
+    from tts_app import audio
+    from tts_app.engines.base import SynthesisRequest
+    from tts_app.engines.registry import get_engine
+    from tts_app.selectors import line_spec_for, spoken_lines
+    from tts_app.services import default_voice_assignments
+
+    text = (CORPUS / args.play).read_text(encoding="utf-8-sig")
+    script = script_create(source=text)
+    if args.limit:
+        # Keep only the first N speeches by trimming the parsed structure.
+        kept = 0
+        for scene in script.parsed_json["scenes"]:
+            scene["elements"] = [e for e in scene["elements"] if (kept := kept + (e["type"] == "dialogue"))
+                                 <= args.limit]
+        script.save(update_fields=["parsed_json"])
+    engine_name = "espeak"
+    voices = default_voice_assignments(script=script, user_role=None, engine=engine_name)
+    elements = list(spoken_lines(script, None))
+    specs = [line_spec_for(e, engine=engine_name, voice_assignments=voices) for e in elements]
+    engine = get_engine(engine_name)
+    engine.load()
+
+    # 1. The engine alone, then engine + post-processing (what any clip needs).
+    requests = [SynthesisRequest(text=s.text, voice_id=s.voice_id, params=s.params) for s in specs]
+    started = time.perf_counter()
+    clips = [engine.synthesize([r])[0] for r in requests]
+    engine_s = time.perf_counter() - started
+    started = time.perf_counter()
+    for clip, spec in zip(clips, specs, strict=True):
+        done = audio.postprocess(clip)
+        audio.quality_problem(done, spec.text)
+        audio.encode_wav(done)
+    post_s = time.perf_counter() - started
+
+    # 2. The real path, one worker in this process.
+    job = _new_job(script, engine_name, voices)
+    from tts_app.jobs import job_run
+
+    started = time.perf_counter()
+    job_run(job_id=job.pk)
+    one_worker_s = time.perf_counter() - started
+    job.refresh_from_db()
+    assert job.done + job.cached == len(specs), (job.done, job.cached, job.failed, len(specs))
+
+    # 3. A second run of the same work: everything is cached.
+    again = _new_job(script, engine_name, voices)
+    started = time.perf_counter()
+    job_run(job_id=again.pk)
+    cached_s = time.perf_counter() - started
+    again.refresh_from_db()
+
+    # 4. The real path with N worker processes sharing one job (fresh cache: other voices' keys).
+    from tts_app.models import AudioClip
+
+    from tts_app import cache  # noqa: I001
+
+    for row in AudioClip.objects.all():
+        cache.remove(row.path)
+    AudioClip.objects.all().delete()
+    parallel = _new_job(script, engine_name, voices)
+    ctx = mp.get_context("spawn")
+    procs = [ctx.Process(target=_worker, args=(data_dir, parallel.pk)) for _ in range(args.workers)]
+    # Spawn start-up (Django import) is not generation work: start them, then time from the first claim.
+    started = time.perf_counter()
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    parallel.refresh_from_db()
+    startup_free_s = (parallel.finished_at - parallel.started_at).total_seconds()
+    total_wall = time.perf_counter() - started
+
+    n = len(specs)
+    print(f"play: {args.play}, spoken lines: {n}, cpu cores: {os.cpu_count()}")
+    print(f"engine alone (espeak-ng synthesis):          {engine_s:7.2f} s  ({1000 * engine_s / n:.2f} ms/line)")
+    print(f"post-processing alone (trim, loudness, wav): {post_s:7.2f} s  ({1000 * post_s / n:.2f} ms/line)")
+    print(f"real path, 1 worker:                         {one_worker_s:7.2f} s  ratio to engine "
+          f"{one_worker_s / engine_s:.2f}  (to engine+post {one_worker_s / (engine_s + post_s):.2f})")
+    print(f"real path, {args.workers} worker processes:               {startup_free_s:7.2f} s  ratio to engine "
+          f"{startup_free_s / engine_s:.2f}  (to engine+post {startup_free_s / (engine_s + post_s):.2f})"
+          f"  [incl. process start {total_wall:.2f} s]")
+    print(f"second run, all cached ({again.cached} lines):        {cached_s:7.2f} s")
+    print(f"made {parallel.done}, cached {parallel.cached}, failed {parallel.failed}")
+
+
+if __name__ == "__main__":
+    main()

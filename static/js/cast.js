@@ -1,0 +1,368 @@
+import { announce, api, csrfToken, el, errorFrom, goToSignIn, hideNotice, showError, showNotice } from "./api.js";
+import { readEventStream } from "./sse.js";
+
+const scriptId = location.pathname.split("/")[2];
+const $ = (id) => document.getElementById(id);
+
+const ui = {
+  title: $("script-title"), loading: $("cast-loading"),
+  roleSection: $("role-section"), roleList: $("role-list"),
+  voiceSection: $("voice-section"), engineSelect: $("engine-select"), engineNotes: $("engine-notes"),
+  voiceRows: $("voice-rows"), previewAudio: $("preview-audio"),
+  generateSection: $("generate-section"), generateButton: $("generate-button"), cancelButton: $("cancel-button"),
+  rehearseLink: $("rehearse-link"), progressBox: $("progress-box"), progress: $("progress"),
+  progressText: $("progress-text"), progressEta: $("progress-eta"), failures: $("failures"),
+  failureList: $("failure-list"),
+};
+
+let script = null;
+let session = null;
+let engines = [];
+let voices = [];
+let jobId = null;
+let streaming = null; // AbortController of the running stream
+
+const jobKey = () => `runthru-job-${session.id}`;
+const characterName = (id) => (script.parsed.characters.find((c) => c.id === id) || {}).name || id;
+
+async function load() {
+  ui.loading.hidden = false;
+  try {
+    const [s, sessions, health] = await Promise.all([
+      api(`scripts/${encodeURIComponent(scriptId)}`),
+      api(`sessions?script=${encodeURIComponent(scriptId)}`),
+      api("health"),
+    ]);
+    script = s;
+    session = sessions[0] || null; // newest first
+    engines = health.engines || [];
+    hideNotice();
+  } catch (error) {
+    if (error.status === 404) {
+      showNotice("We couldn't find that script. It may have been deleted.", { link: { href: "/", text: "Back to my scripts" } });
+    } else if (error.status !== 401) {
+      showError(error, load);
+    }
+    return;
+  } finally {
+    ui.loading.hidden = true;
+  }
+  document.title = `${script.title} · RunThru`;
+  ui.title.textContent = script.title;
+  renderRoles();
+  if (session) await showSession();
+}
+
+function renderRoles() {
+  const characters = [...script.parsed.characters].sort((a, b) => b.line_count - a.line_count);
+  ui.roleList.replaceChildren(...characters.map((c) => {
+    const input = el("input", {
+      type: "radio", name: "role", value: c.id, id: `role-${c.id}`,
+      checked: session && session.user_role === c.id,
+    });
+    input.addEventListener("change", () => pickRole(c.id));
+    return el("label", { class: "role-option", for: `role-${c.id}` }, input,
+      el("span", { class: "role-name" }, c.name),
+      el("span", { class: "muted small" }, `${c.line_count} line${c.line_count === 1 ? "" : "s"}`));
+  }));
+  ui.roleSection.hidden = false;
+}
+
+async function pickRole(role) {
+  stopStream();
+  try {
+    if (session) {
+      session = await api(`sessions/${session.id}`, { method: "PATCH", json: { user_role: role } });
+    } else {
+      session = await api("sessions", { method: "POST", json: { script_id: Number(scriptId), user_role: role } });
+    }
+    announce(`You're playing ${characterName(role)}.`);
+    await showSession();
+  } catch (error) {
+    showError(error, () => pickRole(role));
+  }
+}
+
+async function showSession() {
+  renderEngines();
+  await renderVoices();
+  ui.voiceSection.hidden = false;
+  ui.generateSection.hidden = false;
+  ui.rehearseLink.href = `/rehearse/${session.id}`;
+  resetProgress();
+  const ready = session.audio && session.audio.total > 0 && session.audio.ready >= session.audio.total;
+  if (ready) {
+    showProgress(session.audio.total, session.audio.total);
+    ui.progressText.textContent = "All the voices are ready.";
+    ui.rehearseLink.hidden = false;
+    ui.generateButton.textContent = "Generate again";
+  } else {
+    ui.generateButton.textContent = "Generate";
+    ui.rehearseLink.hidden = true;
+    // Came back while a job was running? Pick it up again.
+    const saved = localStorage.getItem(jobKey());
+    if (saved) {
+      try {
+        const job = await api(`jobs/${encodeURIComponent(saved)}`);
+        if (job.state === "queued" || job.state === "running") generate();
+      } catch {
+        localStorage.removeItem(jobKey());
+      }
+    }
+  }
+}
+
+function renderEngines() {
+  ui.engineSelect.replaceChildren(...engines.map((e) => el("option", {
+    value: e.name, selected: e.name === session.tts_engine, disabled: !e.available,
+  }, e.available ? e.label : `${e.label} (not available)`)));
+  const notes = engines.filter((e) => !e.available).map((e) => el("li", {}, `${e.label}: ${e.reason || "not available on this computer."}`));
+  ui.engineNotes.replaceChildren(...notes);
+  const current = engines.find((e) => e.name === session.tts_engine);
+  if (current && !current.available) {
+    showNotice(`The ${current.label} voice engine isn't available right now: ${current.reason} Pick another engine below.`,
+      { kind: "warn" });
+    ui.generateButton.disabled = true;
+  } else {
+    ui.generateButton.disabled = false;
+  }
+}
+
+ui.engineSelect.addEventListener("change", async () => {
+  const engine = ui.engineSelect.value;
+  stopStream();
+  try {
+    session = await api(`sessions/${session.id}`, { method: "PATCH", json: { tts_engine: engine } });
+    hideNotice();
+    announce("Voice engine changed. Voices were reset to the defaults.");
+    await showSession();
+  } catch (error) {
+    showError(error);
+    ui.engineSelect.value = session.tts_engine;
+  }
+});
+
+async function renderVoices() {
+  try {
+    voices = await api(`tts/voices?engine=${encodeURIComponent(session.tts_engine)}`);
+  } catch (error) {
+    showError(error, renderVoices);
+    voices = [];
+  }
+  const others = [...script.parsed.characters]
+    .sort((a, b) => b.line_count - a.line_count)
+    .filter((c) => c.id !== session.user_role);
+  ui.voiceRows.replaceChildren(...others.map((c) => {
+    const selectId = `voice-${c.id}`;
+    const select = el("select", { id: selectId, "aria-label": `Voice for ${c.name}` },
+      ...voices.map((v) => el("option", { value: v.id, selected: session.voice_assignments[c.id] === v.id }, v.name)));
+    select.addEventListener("change", () => changeVoice(c.id, select.value, select));
+    const preview = el("button", { type: "button", class: "small-button", "aria-label": `Hear ${c.name}'s voice` },
+      "▶", el("span", { class: "btn-label" }, " Hear"));
+    preview.addEventListener("click", () => playPreview(select.value, preview));
+    return el("tr", {}, el("th", { scope: "row" }, el("label", { for: selectId }, c.name)),
+      el("td", {}, select), el("td", {}, preview));
+  }));
+}
+
+async function changeVoice(character, voiceId, select) {
+  stopStream();
+  try {
+    session = await api(`sessions/${session.id}`, {
+      method: "PATCH", json: { voice_assignments: { [character]: voiceId } },
+    });
+    announce(`${characterName(character)} has a new voice. Press Generate to make their lines.`);
+    resetProgress();
+    ui.rehearseLink.hidden = true;
+    ui.generateButton.textContent = "Generate";
+  } catch (error) {
+    showError(error);
+    select.value = session.voice_assignments[character];
+  }
+}
+
+async function playPreview(voiceId, button) {
+  const voice = voices.find((v) => v.id === voiceId);
+  if (!voice) return;
+  button.disabled = true;
+  button.classList.add("busy");
+  try {
+    // Check first so a broken engine gives a clear message instead of silence.
+    const response = await api(voice.preview_url.replace(/^\/api\//, ""), { raw: true });
+    const blob = await response.blob();
+    const url = URL.createObjectURL(blob);
+    ui.previewAudio.src = url;
+    ui.previewAudio.onended = () => URL.revokeObjectURL(url);
+    await ui.previewAudio.play().catch(() => {});
+  } catch (error) {
+    showError(error);
+  } finally {
+    button.disabled = false;
+    button.classList.remove("busy");
+  }
+}
+
+// --- generation ---------------------------------------------------------------
+
+function resetProgress() {
+  ui.progressBox.hidden = true;
+  ui.progress.value = 0;
+  ui.progressText.textContent = "";
+  ui.progressEta.textContent = "";
+  ui.failures.hidden = true;
+  ui.failureList.replaceChildren();
+}
+
+function showProgress(done, total) {
+  ui.progressBox.hidden = false;
+  ui.progress.max = Math.max(total, 1);
+  ui.progress.value = done;
+  const pct = total ? Math.round((100 * done) / total) : 0;
+  ui.progress.setAttribute("aria-valuetext", `${pct}%`);
+  ui.progressText.textContent = `${done} of ${total} lines ready (${pct}%)`;
+}
+
+function stopStream() {
+  if (streaming) streaming.abort();
+  streaming = null;
+}
+
+async function generate(lastEventId = null) {
+  stopStream();
+  const controller = new AbortController();
+  streaming = controller;
+  hideNotice();
+  if (!lastEventId) resetProgress();
+  ui.progressBox.hidden = false;
+  ui.progressText.textContent = "Starting…";
+  ui.generateButton.disabled = true;
+  ui.rehearseLink.hidden = true;
+  const samples = []; // [time ms, done] for the time-left estimate
+  const failed = new Set();
+  let finished = false;
+  let lastId = lastEventId;
+  try {
+    const headers = { Accept: "text/event-stream", "X-CSRFToken": csrfToken() };
+    if (lastEventId) headers["Last-Event-ID"] = lastEventId;
+    const response = await fetch(`/api/sessions/${session.id}/generate`, {
+      method: "POST", headers, credentials: "same-origin", signal: controller.signal,
+    });
+    if (!response.ok) {
+      const error = await errorFrom(response);
+      if (error.status === 401) goToSignIn(true);
+      throw error;
+    }
+    jobId = response.headers.get("X-RunThru-Job");
+    if (jobId) localStorage.setItem(jobKey(), jobId);
+    ui.cancelButton.hidden = false;
+    await readEventStream(response, ({ event, data, id }) => {
+      if (id) lastId = id;
+      if (event === "line") {
+        showProgress(data.done, data.total);
+        const now = performance.now();
+        samples.push([now, data.done]);
+        while (samples.length > 12) samples.shift();
+        updateEta(samples, data.done, data.total);
+        if (data.status === "failed" && !failed.has(data.line_id)) {
+          failed.add(data.line_id);
+          addFailure(data.line_id, data.error);
+        }
+      } else if (event === "complete") {
+        finished = true;
+        onComplete(data);
+        return true;
+      } else if (event === "error") {
+        finished = true;
+        onJobError(data);
+        return true;
+      }
+      return false;
+    });
+    if (!finished && streaming === controller) {
+      // The server ends a long stream now and then: pick it up where it stopped.
+      return generate(lastId || "0");
+    }
+  } catch (error) {
+    if (error.name === "AbortError") return;
+    if (error.status === 401) return;
+    ui.progressText.textContent = "Generation stopped.";
+    if (error.status) showError(error, () => generate());
+    else showNotice("We lost touch with RunThru while making the voices. Check your connection.", { retry: () => generate() });
+  } finally {
+    if (streaming === controller) {
+      streaming = null;
+      ui.generateButton.disabled = false;
+      ui.cancelButton.hidden = true;
+    }
+  }
+}
+
+function updateEta(samples, done, total) {
+  if (samples.length < 2 || done >= total) {
+    ui.progressEta.textContent = "";
+    return;
+  }
+  const [t0, d0] = samples[0];
+  const [t1, d1] = samples[samples.length - 1];
+  if (d1 <= d0 || t1 - t0 < 300) return;
+  const secondsLeft = ((t1 - t0) / 1000 / (d1 - d0)) * (total - done);
+  ui.progressEta.textContent = secondsLeft < 60
+    ? `About ${Math.max(1, Math.round(secondsLeft))} seconds left`
+    : `About ${Math.round(secondsLeft / 60)} minutes left`;
+}
+
+function addFailure(lineId, error) {
+  const element = findElement(lineId);
+  const where = element ? `${characterName(element.character)} (script line ${element.source_line})` : "A line";
+  ui.failureList.append(el("li", {}, el("strong", {}, `${where}: `), error || "couldn't be made."));
+  ui.failures.hidden = false;
+}
+
+function findElement(lineId) {
+  for (const scene of script.parsed.scenes) {
+    const found = scene.elements.find((e) => e.id === lineId);
+    if (found) return found;
+  }
+  return null;
+}
+
+function onComplete(data) {
+  ui.cancelButton.hidden = true;
+  showProgress(data.total, data.total);
+  ui.progressEta.textContent = "";
+  if (data.failed) {
+    ui.progressText.textContent = `Done, but ${data.failed} line${data.failed === 1 ? "" : "s"} couldn't be made. `
+      + "You can still rehearse: those lines will be skipped.";
+  } else {
+    ui.progressText.textContent = "All the voices are ready!";
+  }
+  ui.generateButton.textContent = "Generate again";
+  ui.rehearseLink.hidden = false;
+  announce(ui.progressText.textContent);
+  ui.rehearseLink.focus();
+}
+
+function onJobError(data) {
+  ui.cancelButton.hidden = true;
+  ui.progressEta.textContent = "";
+  if (data.job_state === "cancelled") {
+    ui.progressText.textContent = "Stopped. Press Generate to carry on.";
+  } else {
+    ui.progressText.textContent = "Making the voices didn't work.";
+    showNotice(data.error || "The voice engine stopped. Try again, or pick another engine.", { retry: () => generate() });
+  }
+  announce(ui.progressText.textContent);
+}
+
+ui.generateButton.addEventListener("click", () => generate());
+ui.cancelButton.addEventListener("click", async () => {
+  if (!jobId) return;
+  try {
+    await api(`jobs/${encodeURIComponent(jobId)}`, { method: "DELETE" });
+    ui.progressText.textContent = "Stopping…";
+  } catch (error) {
+    showError(error);
+  }
+});
+
+load();

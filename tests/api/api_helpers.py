@@ -1,0 +1,14 @@
+"""Shared helpers for the REST contract tests."""
+
+
+def assert_error(response, status: int, code: str | None = None) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert set(body["error"]) == {"code", "message", "details"}, body
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert "Traceback" not in response.content.decode("utf-8", "replace")
+    if code is not None:
+        assert body["error"]["code"] == code, body
+    return body["error"]

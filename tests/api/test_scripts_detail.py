@@ -1,0 +1,30 @@
+"""GET /api/scripts/{id}."""
+
+import pytest
+from api_helpers import assert_error
+
+
+def test_it_shows_the_parsed_script(api, script):
+    response = api.get(f"/api/scripts/{script.pk}")
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) >= {"id", "title", "format", "markdown_source", "aliases", "parsed", "created_at", "updated_at"}
+    parsed = body["parsed"]
+    assert set(parsed) >= {"title", "characters", "scenes", "warnings"}
+    assert len(parsed["scenes"]) == 2
+    first = parsed["scenes"][0]["elements"][0]
+    assert set(first) >= {"id", "type"}
+    dialogue = next(e for e in parsed["scenes"][0]["elements"] if e["type"] == "dialogue")
+    assert dialogue["character"] == "tobias"
+    assert dialogue["emotion"]["label"]
+    assert all({"id", "name", "line_count"} <= set(c) for c in parsed["characters"])
+
+
+def test_it_says_an_unknown_script_is_not_found(api, db):
+    assert_error(api.get("/api/scripts/999999"), 404, "not_found")
+
+
+@pytest.mark.parametrize("path", ["/api/scripts/abc", "/api/scripts/..%2F..", "/api/scripts/%2e%2e",
+                                  "/api/scripts/1%00", "/api/scripts/-1", "/api/scripts/1.5"])
+def test_it_treats_path_tricks_as_not_found(api, script, path):
+    assert_error(api.get(path), 404)

@@ -1,0 +1,85 @@
+"""PATCH /api/sessions/{id}."""
+
+import pytest
+from api_helpers import assert_error
+
+
+@pytest.fixture
+def session(api, script):
+    return api.post("/api/sessions", {"script_id": script.pk, "user_role": "maren",
+                                      "tts_engine": "espeak"}, format="json").json()
+
+
+def patch(api, session, **fields):
+    return api.patch(f"/api/sessions/{session['id']}", fields, format="json")
+
+
+def test_it_moves_the_position(api, session):
+    body = patch(api, session, current_scene_index=1, current_line_index=2).json()
+    assert (body["current_scene_index"], body["current_line_index"]) == (1, 2)
+    assert body["current_element"] is not None
+
+
+def test_moving_to_another_scene_starts_at_its_first_line(api, session):
+    patch(api, session, current_line_index=3)
+    body = patch(api, session, current_scene_index=1).json()
+    assert (body["current_scene_index"], body["current_line_index"]) == (1, 0)
+
+
+def test_it_refuses_a_scene_out_of_range_and_names_the_range(api, session, script):
+    error = assert_error(patch(api, session, current_scene_index=7), 400, "out_of_range")
+    last = len(script.scenes) - 1
+    assert f"0 and {last}" in error["message"]
+    assert error["details"] == {"field": "current_scene_index", "min": 0, "max": last}
+
+
+def test_it_refuses_a_line_out_of_range_and_names_the_range(api, session, script):
+    error = assert_error(patch(api, session, current_line_index=9999), 400, "out_of_range")
+    assert error["details"]["max"] == len(script.scenes[0]["elements"]) - 1
+
+
+def test_it_refuses_a_negative_position(api, session):
+    assert_error(patch(api, session, current_line_index=-1), 400)
+
+
+def test_it_changes_the_role_and_says_whose_line_it_is(api, session):
+    patch(api, session, current_line_index=1)
+    body = patch(api, session, user_role="tobias").json()
+    assert body["user_role"] == "tobias"
+    assert body["is_user_line"] is True
+
+
+def test_it_refuses_an_unknown_role(api, session):
+    assert_error(patch(api, session, user_role="hamlet"), 400, "unknown_role")
+
+
+def test_it_changes_one_voice_and_keeps_the_others(api, session):
+    before = session["voice_assignments"]
+    body = patch(api, session, voice_assignments={"tobias": "en-us-grandpa"}).json()
+    assert body["voice_assignments"] == {**before, "tobias": "en-us-grandpa"}
+
+
+def test_it_refuses_an_unknown_voice(api, session):
+    error = assert_error(patch(api, session, voice_assignments={"tobias": "nope"}), 400, "unknown_voice")
+    assert error["details"]["valid"]
+
+
+def test_changing_the_engine_picks_that_engines_voices(api, session):
+    body = patch(api, session, tts_engine="chatterbox").json()
+    assert body["tts_engine"] == "chatterbox"
+    assert set(body["voice_assignments"].values()) == {"chatterbox-default"}
+
+
+def test_it_refuses_an_unknown_engine(api, session):
+    assert_error(patch(api, session, tts_engine="siri"), 400, "unknown_engine")
+
+
+def test_it_records_practice_time_and_scene_runs(api, session):
+    patch(api, session, practice_seconds_add=90)
+    body = patch(api, session, practice_seconds_add=30, completed_scene_index=0).json()
+    assert body["practice_seconds"] == 120
+    assert body["scene_runs"] == {"0": 1}
+
+
+def test_it_says_an_unknown_rehearsal_is_not_found(api, db):
+    assert_error(api.patch("/api/sessions/00000000-0000-0000-0000-000000000000", {}, format="json"), 404)

@@ -1,0 +1,72 @@
+"""POST /api/tts/synthesize and the voice preview."""
+
+import io
+
+import soundfile
+from api_helpers import assert_error
+
+from tts_app import cache
+
+
+def speak(api, **fields):
+    body = {"text": "Shut the door before the wind takes the maps.", "engine": "espeak", "voice_id": "en-us-f2",
+            **fields}
+    return api.post("/api/tts/synthesize", body, format="json")
+
+
+def audio_files() -> list:
+    return sorted(p for p in cache.audio_root().glob("*/*") if not p.name.startswith(".tmp-"))
+
+
+def test_it_speaks_a_line_as_wav(api):
+    response = speak(api)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "audio/wav"
+    data, rate = soundfile.read(io.BytesIO(response.content))
+    assert len(data) / rate > 1.0
+
+
+def test_a_second_request_is_served_from_the_cache(api):
+    first = speak(api)
+    files = audio_files()
+    second = speak(api)
+    assert second.status_code == 200
+    assert second["ETag"] == first["ETag"]
+    assert second.content == first.content
+    assert audio_files() == files
+
+
+def test_a_different_emotion_makes_a_different_clip(api):
+    calm = speak(api)
+    angry = speak(api, emotion={"label": "angry", "intensity": 0.9, "valence": "negative"})
+    assert angry.status_code == 200
+    assert angry["ETag"] != calm["ETag"]
+
+
+def test_it_refuses_an_unknown_voice_and_lists_the_valid_ones(api):
+    error = assert_error(speak(api, voice_id="darth"), 400, "unknown_voice")
+    assert "en-us-f2" in error["details"]["valid"]
+
+
+def test_it_refuses_an_unknown_engine_and_lists_the_valid_ones(api):
+    error = assert_error(speak(api, engine="siri"), 400, "unknown_engine")
+    assert set(error["details"]["valid"]) >= {"espeak", "chatterbox"}
+
+
+def test_it_refuses_empty_text(api):
+    assert_error(speak(api, text="   "), 400)
+
+
+def test_an_engine_that_cannot_run_here_answers_503_with_a_reason(api):
+    error = assert_error(speak(api, engine="chatterbox", voice_id="chatterbox-default"), 503, "engine_unavailable")
+    assert "install" in error["message"].lower()
+
+
+def test_it_plays_a_voice_preview(api):
+    response = api.get("/api/tts/voices/espeak/en-gb-m3/preview")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "audio/wav"
+
+
+def test_a_preview_of_an_unknown_voice_is_refused(api):
+    assert_error(api.get("/api/tts/voices/espeak/darth/preview"), 400, "unknown_voice")

@@ -1,0 +1,13 @@
+"""Settings for the test suite: RunThru's own settings on a throwaway data dir.
+
+pytest-django loads settings before any conftest runs, so the data dir has to
+be chosen here, not in a fixture.
+"""
+
+import os
+import tempfile
+
+os.environ["RUNTHRU_DATA_DIR"] = tempfile.mkdtemp(prefix="runthru-test-data-")
+os.environ["RUNTHRU_TEST_DATA_DIR"] = os.environ["RUNTHRU_DATA_DIR"]
+
+from runthru_site.settings import *  # noqa: E402, F403
