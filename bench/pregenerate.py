@@ -110,9 +110,8 @@ def main() -> None:
     again.refresh_from_db()
 
     # 4. The real path with N worker processes sharing one job (fresh cache: other voices' keys).
-    from tts_app.models import AudioClip
-
     from tts_app import cache  # noqa: I001
+    from tts_app.models import AudioClip
 
     for row in AudioClip.objects.all():
         cache.remove(row.path)

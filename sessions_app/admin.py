@@ -34,7 +34,8 @@ class AccessPinAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         saved = pin_set(pin=form.cleaned_data["new_pin"])
-        obj.pk, obj.pin_hash = saved.pk, saved.pin_hash
+        # The admin logs str(obj) next, which shows when the PIN changed.
+        obj.pk, obj.pin_hash, obj.updated_at = saved.pk, saved.pin_hash, saved.updated_at
 
 
 @admin.register(SignInFailure)

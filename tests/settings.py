@@ -11,3 +11,7 @@ os.environ["RUNTHRU_DATA_DIR"] = tempfile.mkdtemp(prefix="runthru-test-data-")
 os.environ["RUNTHRU_TEST_DATA_DIR"] = os.environ["RUNTHRU_DATA_DIR"]
 
 from runthru_site.settings import *  # noqa: E402, F403
+
+# Queue tasks run inline in the test process; tests of real worker processes
+# start them with runthru_site.settings instead.
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405

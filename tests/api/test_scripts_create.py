@@ -99,3 +99,17 @@ def test_it_refuses_a_body_over_two_megabytes(api):
 
 def test_it_refuses_an_upload_over_two_megabytes(api):
     assert_error(upload(api, "big.txt", b"**A:** hi\n" * (300 * 1024)), 413, "too_large")
+
+
+def test_it_refuses_a_binary_file_that_happens_to_decode_as_text(api):
+    # A zip (what a .docx really is) renamed to .txt: every byte is valid cp1252.
+    fake = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + bytes(b for b in range(256) if b not in
+                                                                 (0x81, 0x8D, 0x8F, 0x90, 0x9D)) * 8
+    error = assert_error(upload(api, "play.txt", fake), 400)
+    assert "Traceback" not in error["message"]
+    assert Script.objects.count() == 0
+
+
+def test_it_refuses_json_text_containing_nul_bytes_without_failing(api):
+    response = api.post("/api/scripts", {"markdown_source": "**A:** Hi\x00there.\n\n**B:** Hello.\n"}, format="json")
+    assert response.status_code in (201, 400), response.content

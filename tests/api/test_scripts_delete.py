@@ -29,8 +29,9 @@ def test_it_deletes_a_script_its_sessions_and_its_audio(api, small_script, djang
 
 
 def test_it_keeps_audio_another_script_still_uses(api, small_script, django_capture_on_commit_callbacks):
-    from scripts_app.services import script_create
     from conftest import SMALL_PLAY
+
+    from scripts_app.services import script_create
 
     twin = script_create(source=SMALL_PLAY, title="Twin")
     for s in (small_script, twin):

@@ -1,0 +1,11 @@
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+
+@pytest.fixture
+def parent(db) -> Client:
+    User.objects.create_superuser("parent", "parent@example.com", "a long parent password")
+    client = Client(HTTP_HOST="localhost")
+    assert client.login(username="parent", password="a long parent password")
+    return client

@@ -1,0 +1,177 @@
+"""The parents' admin: scripts, the PIN, lock-outs, voices and audio."""
+
+import io
+
+import numpy as np
+import soundfile
+from django.contrib.auth.hashers import check_password
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from scripts_app.models import Script
+from scripts_app.services import script_create
+from sessions_app.models import AccessPin, SignInFailure
+from tts_app.models import AudioClip, Voice
+from tts_app.services import synthesize_one
+
+SMALL = "# Doctors\n\n## Scene 1\n\n**NORA:** (happily) Good evening.\n\n**RANK:** Goodbye, Nora.\n"
+
+
+def script_form(**fields):
+    return {"title": "", "format": "auto", "markdown_source": "", "aliases": "{}", **fields}
+
+
+def test_the_parent_sees_the_admin_home(parent):
+    response = parent.get("/admin/")
+    assert response.status_code == 200
+    assert b"RunThru for parents" in response.content
+
+
+def test_the_script_list_shows_counts(parent, sample_text):
+    script_create(source=sample_text)
+    response = parent.get("/admin/scripts_app/script/")
+    assert response.status_code == 200
+    assert b"The Lighthouse Keepers" in response.content
+
+
+def test_the_add_page_renders(parent):
+    assert parent.get("/admin/scripts_app/script/add/").status_code == 200
+
+
+def test_a_parent_adds_a_script_by_pasting(parent, sample_text):
+    response = parent.post("/admin/scripts_app/script/add/", script_form(markdown_source=sample_text))
+    assert response.status_code == 302, response.content[:2000]
+    script = Script.objects.get()
+    assert script.title == "The Lighthouse Keepers"
+    assert script.characters
+
+
+def test_a_parent_adds_a_script_by_uploading(parent):
+    upload = SimpleUploadedFile("doctors.md", SMALL.encode())
+    response = parent.post("/admin/scripts_app/script/add/", {**script_form(), "upload": upload})
+    assert response.status_code == 302, response.content[:2000]
+    assert {c["id"] for c in Script.objects.get().characters} == {"nora", "rank"}
+
+
+def test_a_bad_upload_shows_a_friendly_form_error(parent):
+    upload = SimpleUploadedFile("photo.md", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    response = parent.post("/admin/scripts_app/script/add/", {**script_form(), "upload": upload})
+    assert response.status_code == 200
+    assert b"errornote" in response.content or b"errorlist" in response.content
+    assert b"plain text" in response.content
+    assert not Script.objects.exists()
+
+
+def test_text_without_dialogue_shows_a_friendly_form_error(parent):
+    response = parent.post("/admin/scripts_app/script/add/", script_form(markdown_source="Just prose."))
+    assert response.status_code == 200
+    assert b"dialogue" in response.content
+    assert not Script.objects.exists()
+
+
+def test_the_change_page_shows_what_runthru_understood(parent, sample_text):
+    script = script_create(source=sample_text + "\n**MAREN:**\n")
+    response = parent.get(f"/admin/scripts_app/script/{script.pk}/change/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "What RunThru understood" in html
+    for character in script.characters:
+        assert character["name"] in html
+        assert f"<td>{character['line_count']}</td>" in html
+    assert "Warnings" in html
+
+
+def test_a_parent_merges_names_with_aliases(parent):
+    script = script_create(source=SMALL.replace("**RANK:** Goodbye", "**DOCTOR RANK:** Hi.\n\n**RANK:** Goodbye"))
+    form = script_form(title=script.title, markdown_source=script.markdown_source,
+                       aliases='{"DOCTOR RANK": "RANK"}')
+    response = parent.post(f"/admin/scripts_app/script/{script.pk}/change/", form)
+    assert response.status_code == 302, response.content[:3000]
+    script.refresh_from_db()
+    assert {c["id"] for c in script.characters} == {"nora", "rank"}
+
+
+def test_a_parent_deletes_a_script(parent, sample_text):
+    script = script_create(source=sample_text)
+    assert parent.get(f"/admin/scripts_app/script/{script.pk}/delete/").status_code == 200
+    response = parent.post(f"/admin/scripts_app/script/{script.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Script.objects.exists()
+
+
+def test_a_parent_sets_the_pin(parent):
+    assert parent.get("/admin/sessions_app/accesspin/add/").status_code == 200
+    response = parent.post("/admin/sessions_app/accesspin/add/", {"new_pin": "97531"})
+    assert response.status_code == 302, response.content[:2000]
+    assert check_password("97531", AccessPin.objects.get().pin_hash)
+
+
+def test_a_parent_changes_the_pin(parent):
+    parent.post("/admin/sessions_app/accesspin/add/", {"new_pin": "97531"})
+    row = AccessPin.objects.get()
+    response = parent.post(f"/admin/sessions_app/accesspin/{row.pk}/change/", {"new_pin": "1122"})
+    assert response.status_code == 302
+    assert AccessPin.objects.count() == 1
+    assert check_password("1122", AccessPin.objects.get().pin_hash)
+
+
+def test_a_pin_that_is_not_digits_is_refused_in_the_admin(parent):
+    response = parent.post("/admin/sessions_app/accesspin/add/", {"new_pin": "abcd"})
+    assert response.status_code == 200
+    assert b"4 to 8 digits" in response.content
+    assert not AccessPin.objects.exists()
+
+
+def test_a_parent_sees_and_clears_lock_outs(parent):
+    for _ in range(5):
+        SignInFailure.objects.create(client_address="10.0.0.7")
+    page = parent.get("/admin/sessions_app/signinfailure/")
+    assert page.status_code == 200
+    assert b"10.0.0.7" in page.content
+    assert b"Clear all lock-outs" in page.content
+    response = parent.post("/admin/sessions_app/signinfailure/clear/", follow=True)
+    assert response.status_code == 200
+    assert b"Everyone can sign in again" in response.content
+    assert not SignInFailure.objects.exists()
+
+
+def test_clearing_lock_outs_needs_a_post(parent):
+    SignInFailure.objects.create(client_address="10.0.0.7")
+    parent.get("/admin/sessions_app/signinfailure/clear/")
+    assert SignInFailure.objects.count() == 1
+
+
+def test_someone_not_signed_in_to_the_admin_cannot_clear_lock_outs(db, client):
+    SignInFailure.objects.create(client_address="10.0.0.7")
+    client.post("/admin/sessions_app/signinfailure/clear/", HTTP_HOST="localhost")
+    assert SignInFailure.objects.count() == 1
+
+
+def five_second_wav() -> bytes:
+    t = np.arange(5 * 16000) / 16000
+    buf = io.BytesIO()
+    soundfile.write(buf, (0.3 * np.sin(2 * np.pi * 200 * t)).astype(np.float32), 16000, format="WAV")
+    return buf.getvalue()
+
+
+def test_the_voice_pages_render_and_a_parent_uploads_a_voice(parent):
+    assert parent.get("/admin/tts_app/voice/").status_code == 200
+    assert parent.get("/admin/tts_app/voice/add/").status_code == 200
+    upload = SimpleUploadedFile("grandma.wav", five_second_wav())
+    response = parent.post("/admin/tts_app/voice/add/", {"name": "Grandma", "description": "", "file": upload})
+    assert response.status_code == 302, response.content[:2000]
+    voice = Voice.objects.get()
+    assert parent.get(f"/admin/tts_app/voice/{voice.pk}/change/").status_code == 200
+    played = parent.get(f"/admin/tts_app/voice/{voice.pk}/play/")
+    assert played.status_code == 200
+    assert b"".join(played.streaming_content)[:4] == b"RIFF"
+
+
+def test_the_audio_clip_pages_render(parent):
+    clip = synthesize_one(text="Light the second lamp.", engine="espeak", voice_id="en-us-f2", emotion=None)
+    page = parent.get("/admin/tts_app/audioclip/")
+    assert page.status_code == 200
+    assert b"in the cache" in page.content
+    assert parent.get(f"/admin/tts_app/audioclip/{clip.pk}/change/").status_code == 200
+    played = parent.get(f"/admin/tts_app/audioclip/{clip.pk}/play/")
+    assert played.status_code == 200
+    assert AudioClip.objects.count() == 1
