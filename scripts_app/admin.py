@@ -27,10 +27,16 @@ class ScriptAdminForm(forms.ModelForm):
         data = super().clean()
         upload = data.get("upload")
         if upload:
+            if not (upload.name or "").lower().endswith((".md", ".markdown", ".txt", ".fountain", ".spmd")):
+                raise ValidationError("Upload a script saved as .md, .txt or .fountain.")
+            raw = upload.read()
             try:
-                data["markdown_source"] = upload.read().decode("utf-8-sig")
+                data["markdown_source"] = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
-                raise ValidationError("That file isn't plain text. Save it as .txt, .md or .fountain.") from None
+                try:  # older Windows editors save Latin-1 / cp1252, like the API accepts
+                    data["markdown_source"] = raw.decode("cp1252")
+                except UnicodeDecodeError:
+                    raise ValidationError("That file isn't plain text. Save it as .txt, .md or .fountain.") from None
         if not data.get("markdown_source"):
             raise ValidationError("Paste the script text or upload a file.")
         try:

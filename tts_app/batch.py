@@ -19,7 +19,7 @@ from .engines.base import EngineFailed, EngineUnavailable, SynthesisRequest
 from .engines.registry import get_engine
 from .models import AudioClip, ClipClaim, JobLine
 from .selectors import line_spec_for
-from .services import LineSpec, _owner, _synthesize_checked, clip_for
+from .services import CLAIM_STALE_AFTER, LineSpec, _owner, _synthesize_checked, owner_is_dead
 
 MAX_ATTEMPTS = 3
 
@@ -27,7 +27,7 @@ MAX_ATTEMPTS = 3
 @dataclass
 class Outcome:
     line: JobLine
-    status: str  # done | cached | failed
+    status: str  # done | cached | failed | deferred (another worker is making the same clip)
     engine: str = ""
     error: str = ""
     seconds: float = 0.0
@@ -46,6 +46,10 @@ def _claim_many(keys: set[str], owner: str) -> set[str]:
     ClipClaim.objects.bulk_create(
         [ClipClaim(key=k, owner=owner, claimed_at=now) for k in keys], ignore_conflicts=True
     )
+    stale = now - CLAIM_STALE_AFTER
+    for other in ClipClaim.objects.filter(key__in=keys).exclude(owner=owner):
+        if other.claimed_at < stale or owner_is_dead(other.owner):
+            ClipClaim.objects.filter(key=other.key, owner=other.owner).update(owner=owner, claimed_at=now)
     return set(ClipClaim.objects.filter(key__in=keys, owner=owner).values_list("key", flat=True))
 
 
@@ -143,14 +147,9 @@ def run_batch(job, lines: list[JobLine], elements: dict) -> list[Outcome]:
     for line, spec in todo:
         if spec.key in failures:
             outcomes.append(Outcome(line, "failed", error=failures[spec.key]))
-    for line, spec in waiting:
-        try:
-            row, cached = clip_for(spec, script=job.script, line_id=line.line_id)
-            outcomes.append(Outcome(line, "cached" if cached else "done", engine=row.engine, seconds=row.duration))
-        except (EngineFailed, EngineUnavailable) as exc:
-            outcomes.append(Outcome(line, "failed", error=str(exc)))
-        except OSError as exc:
-            outcomes.append(Outcome(line, "failed", error=_disk_message(exc)))
+    for line, _spec in waiting:
+        # Come back to it: by then the other worker has made it (cached) or died (claim void).
+        outcomes.append(Outcome(line, "deferred"))
     return outcomes
 
 

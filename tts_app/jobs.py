@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -25,7 +26,7 @@ from .batch import Outcome, run_batch
 from .engines.registry import engine_names, get_engine
 from .models import GenerationJob, JobEvent, JobLine
 from .selectors import spoken_lines
-from .services import _owner
+from .services import _owner, owner_is_dead
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,12 @@ def _start(job_id: int) -> bool:
     return True
 
 
+def _lines_of_dead_workers(job_id: int, limit: int) -> list[int]:
+    busy = JobLine.objects.filter(job_id=job_id, status=JobLine.Status.PENDING).exclude(owner="")
+    dead = [o for o in busy.values_list("owner", flat=True).distinct() if owner_is_dead(o)]
+    return list(busy.filter(owner__in=dead).order_by("position").values_list("pk", flat=True)[:limit])
+
+
 def _claim_batch(job_id: int, owner: str, size: int) -> list[JobLine]:
     """Take the next lines nobody is working on (or whose worker went quiet).
 
@@ -141,12 +148,18 @@ def _claim_batch(job_id: int, owner: str, size: int) -> list[JobLine]:
         if connection.features.has_select_for_update_skip_locked:
             free = free.select_for_update(skip_locked=True)
         ids = list(free.values_list("pk", flat=True)[:size])
+        if len(ids) < size:
+            ids += _lines_of_dead_workers(job_id, size - len(ids))
         JobLine.objects.filter(pk__in=ids).update(owner=owner, claimed_at=now)
     return list(JobLine.objects.filter(pk__in=ids, owner=owner).order_by("position"))
 
 
 def _record(job: GenerationJob, outcomes: list[Outcome]) -> None:
     """Store a batch's results: line statuses, counters and one progress event per line."""
+    deferred = [o.line.pk for o in outcomes if o.status == "deferred"]
+    if deferred:
+        JobLine.objects.filter(pk__in=deferred).update(owner="", claimed_at=None, attempts=F("attempts") - 1)
+    outcomes = [o for o in outcomes if o.status != "deferred"]
     if not outcomes:
         return
     counts = {"done": 0, "cached": 0, "failed": 0}
@@ -214,6 +227,8 @@ def job_run(*, job_id: int, on_line: Callable[[JobLine, str], None] | None = Non
             break
         outcomes = run_batch(job, batch, elements)
         _record(job, outcomes)
+        if all(o.status == "deferred" for o in outcomes):
+            time.sleep(0.1)  # everything here is being made elsewhere right now
         if on_line:
             for o in outcomes:
                 on_line(o.line, o.status)

@@ -97,6 +97,22 @@ def _ready_row(key: str) -> AudioClip | None:
     return None
 
 
+def owner_is_dead(owner: str) -> bool:
+    """A claim made by a process on this machine that no longer exists is void at once;
+    claims from other machines expire after CLAIM_STALE_AFTER."""
+    host, _, rest = owner.partition(":")
+    pid = rest.split(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def _claim(key: str, owner: str) -> bool:
     now = timezone.now()
     try:
@@ -104,9 +120,13 @@ def _claim(key: str, owner: str) -> bool:
             ClipClaim.objects.create(key=key, owner=owner, claimed_at=now)
         return True
     except IntegrityError:
-        stale = now - CLAIM_STALE_AFTER
-        # Taking over a dead worker's claim is a compare-and-set on claimed_at.
-        return ClipClaim.objects.filter(key=key, claimed_at__lt=stale).update(owner=owner, claimed_at=now) == 1
+        existing = ClipClaim.objects.filter(key=key).first()
+        if existing is None:
+            return False
+        if existing.claimed_at >= now - CLAIM_STALE_AFTER and not owner_is_dead(existing.owner):
+            return False
+        # Taking over a dead worker's claim is a compare-and-set on its owner.
+        return ClipClaim.objects.filter(key=key, owner=existing.owner).update(owner=owner, claimed_at=now) == 1
 
 
 def _release(key: str, owner: str) -> None:

@@ -175,3 +175,19 @@ def test_the_audio_clip_pages_render(parent):
     played = parent.get(f"/admin/tts_app/audioclip/{clip.pk}/play/")
     assert played.status_code == 200
     assert AudioClip.objects.count() == 1
+
+
+def test_a_parent_uploads_a_latin_1_file(parent):
+    text = "# Café\n\n**JOSÉ:** Où est le café?\n\n**RENÉE:** Là-bas.\n"
+    upload = SimpleUploadedFile("cafe.txt", text.encode("latin-1"))
+    response = parent.post("/admin/scripts_app/script/add/", {**script_form(), "upload": upload})
+    assert response.status_code == 302, response.content[:2000]
+    assert "Où est le café?" in Script.objects.get().markdown_source
+
+
+def test_a_word_document_upload_shows_a_friendly_form_error(parent):
+    upload = SimpleUploadedFile("play.docx", b"**A:** Hi.\n\n**B:** Hello.\n")
+    response = parent.post("/admin/scripts_app/script/add/", {**script_form(), "upload": upload})
+    assert response.status_code == 200
+    assert b".fountain" in response.content
+    assert not Script.objects.exists()

@@ -1,5 +1,29 @@
 """Shared helpers for the REST contract tests."""
 
+from rest_framework.test import APIClient
+
+PIN = "4821"
+
+SMALL_PLAY = """# Doctors
+
+## Scene 1: The Study
+
+**NORA:** (happily) Good evening, Doctor.
+
+**DOCTOR RANK:** Good evening, Nora.
+
+**RANK:** (sadly) I came to say goodbye.
+
+**NORA:** Goodbye? Where are you going?
+
+**RANK:** Far away.
+"""
+
+
+def make_client(**extra) -> APIClient:
+    extra.setdefault("HTTP_HOST", "localhost")
+    return APIClient(**extra)
+
 
 def assert_error(response, status: int, code: str | None = None) -> dict:
     assert response.status_code == status, response.content

@@ -6,27 +6,13 @@ from rest_framework.test import APIClient
 from scripts_app.services import script_create
 from sessions_app.signin import pin_set
 
-PIN = "4821"
-
-SMALL_PLAY = """# Doctors
-
-## Scene 1: The Study
-
-**NORA:** (happily) Good evening, Doctor.
-
-**DOCTOR RANK:** Good evening, Nora.
-
-**RANK:** (sadly) I came to say goodbye.
-
-**NORA:** Goodbye? Where are you going?
-
-**RANK:** Far away.
-"""
+from .api_helpers import PIN, SMALL_PLAY, make_client
 
 
-def make_client(**extra) -> APIClient:
-    extra.setdefault("HTTP_HOST", "localhost")
-    return APIClient(**extra)
+@pytest.fixture(autouse=True)
+def quick_pin_hashing(settings):
+    # PBKDF2 costs ~0.3 s a PIN check by design; the sign-in rules, not the hash, are under test here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

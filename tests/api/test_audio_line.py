@@ -1,10 +1,11 @@
 """GET /api/audio/{script}/{line}: seekable clips for <audio>."""
 
 import pytest
-from api_helpers import assert_error
 
 from sessions_app.models import RehearsalSession
 from tts_app.jobs import job_for, job_run
+
+from .api_helpers import assert_error
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from api_helpers import assert_error
-from conftest import make_client
 from django.test import Client
 from django.utils import timezone
 
 from sessions_app.models import ApiToken
+
+from .api_helpers import assert_error, make_client
 
 PROTECTED = [
     ("get", "/api/scripts"),

@@ -2,13 +2,13 @@
 
 from datetime import timedelta
 
-from api_helpers import assert_error
-from conftest import make_client
 from django.utils import timezone
 
 from sessions_app import limits
 from sessions_app.models import ApiToken, SignInFailure
 from sessions_app.signin import lockouts_clear
+
+from .api_helpers import assert_error, make_client
 
 
 def sign_in(pin, address="10.0.0.1"):

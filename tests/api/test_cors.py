@@ -1,6 +1,6 @@
 """CORS for a separate frontend: closed unless an origin is listed."""
 
-from conftest import make_client
+from .api_helpers import make_client
 
 
 def preflight(origin):

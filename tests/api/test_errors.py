@@ -1,8 +1,8 @@
 """One JSON error shape everywhere under /api/, never an HTML page or a stack trace."""
 
 import pytest
-from api_helpers import assert_error
-from conftest import make_client
+
+from .api_helpers import assert_error, make_client
 
 
 @pytest.mark.parametrize("path", ["/api/nothing-here", "/api/scripts/1/extra", "/api/v2/scripts", "/api/",

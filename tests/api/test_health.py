@@ -1,6 +1,6 @@
 """GET /api/health."""
 
-from conftest import make_client
+from .api_helpers import make_client
 
 
 def test_it_reports_health_without_a_sign_in(db):

@@ -3,8 +3,9 @@
 import io
 
 import pytest
-from conftest import make_client
 from django.core.management import call_command
+
+from .api_helpers import make_client
 
 
 def test_the_schema_generates_with_no_warnings_or_errors(db):

@@ -1,10 +1,11 @@
 """POST /api/scripts: JSON text or a file upload."""
 
 import pytest
-from api_helpers import assert_error
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from scripts_app.models import Script
+
+from .api_helpers import assert_error
 
 FOUNTAIN = """Title: The Kettle
 

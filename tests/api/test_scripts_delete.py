@@ -1,12 +1,12 @@
 """DELETE /api/scripts/{id}: the script, its rehearsals and the audio only it used."""
 
-from api_helpers import assert_error
-
 from scripts_app.models import Script
 from sessions_app.models import RehearsalSession
 from tts_app import cache
 from tts_app.jobs import job_for, job_run
 from tts_app.models import AudioClip
+
+from .api_helpers import assert_error
 
 
 def test_it_deletes_a_script_its_sessions_and_its_audio(api, small_script, django_capture_on_commit_callbacks):
@@ -29,9 +29,9 @@ def test_it_deletes_a_script_its_sessions_and_its_audio(api, small_script, djang
 
 
 def test_it_keeps_audio_another_script_still_uses(api, small_script, django_capture_on_commit_callbacks):
-    from conftest import SMALL_PLAY
-
     from scripts_app.services import script_create
+
+    from .api_helpers import SMALL_PLAY
 
     twin = script_create(source=SMALL_PLAY, title="Twin")
     for s in (small_script, twin):

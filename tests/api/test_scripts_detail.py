@@ -1,7 +1,8 @@
 """GET /api/scripts/{id}."""
 
 import pytest
-from api_helpers import assert_error
+
+from .api_helpers import assert_error
 
 
 def test_it_shows_the_parsed_script(api, script):

@@ -1,7 +1,6 @@
 """PATCH /api/scripts/{id}."""
 
-from api_helpers import assert_error
-from conftest import SMALL_PLAY
+from .api_helpers import SMALL_PLAY, assert_error
 
 
 def test_it_changes_the_title(api, script):

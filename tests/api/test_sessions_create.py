@@ -1,8 +1,8 @@
 """POST /api/sessions: start a rehearsal."""
 
-from api_helpers import assert_error
-
 from tts_app.selectors import voice_ids_for
+
+from .api_helpers import assert_error
 
 
 def start(api, script, **fields):

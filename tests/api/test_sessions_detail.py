@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from api_helpers import assert_error
 from django.utils import timezone
 
 from sessions_app.models import RehearsalSession
 from tts_app.jobs import job_for, job_run
+
+from .api_helpers import assert_error
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """GET /api/sessions and DELETE /api/sessions/{id}."""
 
-from api_helpers import assert_error
-
 from scripts_app.services import script_create
+
+from .api_helpers import assert_error
 
 
 def start(api, script, role):

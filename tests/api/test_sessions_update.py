@@ -1,7 +1,8 @@
 """PATCH /api/sessions/{id}."""
 
 import pytest
-from api_helpers import assert_error
+
+from .api_helpers import assert_error
 
 
 @pytest.fixture

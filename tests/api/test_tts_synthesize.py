@@ -3,9 +3,10 @@
 import io
 
 import soundfile
-from api_helpers import assert_error
 
 from tts_app import cache
+
+from .api_helpers import assert_error
 
 
 def speak(api, **fields):

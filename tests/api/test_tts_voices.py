@@ -4,10 +4,11 @@ import io
 
 import numpy as np
 import soundfile
-from api_helpers import assert_error
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tts_app.models import Voice
+
+from .api_helpers import assert_error
 
 
 def wav(seconds: float, rate: int = 16000) -> bytes:
