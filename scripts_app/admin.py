@@ -54,14 +54,14 @@ class ScriptAdminForm(forms.ModelForm):
 @admin.register(Script)
 class ScriptAdmin(admin.ModelAdmin):
     form = ScriptAdminForm
-    list_display = ["title", "character_count", "line_count", "warning_count", "updated_at"]
+    list_display = ["title", "character_count", "line_count", "warning_count", "audio_size", "updated_at"]
     search_fields = ["title"]
     readonly_fields = ["structure", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "format", "upload", "markdown_source", "aliases"]}),
         ("What RunThru understood", {"fields": ["structure", "created_at", "updated_at"]}),
     ]
-    actions = ["delete_with_audio"]
+    actions = ["delete_with_audio", "purge_audio", "regenerate_audio"]
 
     @admin.display(description="Characters")
     def character_count(self, obj: Script) -> int:
@@ -70,6 +70,31 @@ class ScriptAdmin(admin.ModelAdmin):
     @admin.display(description="Lines")
     def line_count(self, obj: Script) -> int:
         return obj.line_count
+
+    @admin.display(description="Audio")
+    def audio_size(self, obj: Script) -> str:
+        from django.db.models import Sum
+
+        total = obj.audio_clips.filter(status="ready").aggregate(s=Sum("size"))["s"] or 0
+        return f"{obj.audio_clips.filter(status='ready').count()} clips, {total / 1e6:.1f} MB"
+
+    @admin.action(description="Delete the selected scripts' audio")
+    def purge_audio(self, request, queryset):
+        from tts_app.purge import purge
+
+        freed = sum(purge(script_id=s.pk).bytes for s in queryset)
+        self.message_user(request, f"Deleted the audio, freeing {freed / 1e6:.1f} MB.")
+
+    @admin.action(description="Generate the selected scripts' audio again (every role)")
+    def regenerate_audio(self, request, queryset):
+        from tts_app.jobs import job_for
+        from tts_app.services import default_voice_assignments, engine_for_new_session
+
+        engine = engine_for_new_session()
+        for s in queryset:
+            voices = default_voice_assignments(script=s, user_role=None, engine=engine)
+            job_for(script=s, engine=engine, user_role=None, voice_assignments=voices, reuse=False)
+        self.message_user(request, "Queued. Follow the progress under Generation jobs.")
 
     @admin.display(description="Warnings")
     def warning_count(self, obj: Script) -> int:

@@ -6,7 +6,8 @@ from django.utils.html import format_html
 
 from runthru_site.errors import UserError
 
-from .models import AudioClip, Voice
+from .jobs import job_cancel, job_retry
+from .models import AudioClip, GenerationJob, JobLine, Voice
 from .voices import voice_delete, voice_upload
 
 
@@ -71,6 +72,17 @@ class AudioClipAdmin(admin.ModelAdmin):
     list_display = ["line_id", "script", "engine", "voice", "status", "duration", "size", "player"]
     list_filter = ["status", "engine", "script"]
     readonly_fields = [f.name for f in AudioClip._meta.fields] + ["player"]
+    actions = ["purge_selected"]
+
+    @admin.action(description="Delete the selected clips (rows and files)")
+    def purge_selected(self, request, queryset):
+        from . import cache
+
+        paths = set(queryset.values_list("path", flat=True))
+        count, _ = queryset.delete()
+        still_used = set(AudioClip.objects.filter(path__in=paths).values_list("path", flat=True))
+        freed = sum(cache.remove(p) for p in paths - still_used if p)
+        self.message_user(request, f"Deleted {count} clip(s), freeing {freed / 1e6:.1f} MB.")
 
     def has_add_permission(self, request):
         return False
@@ -102,3 +114,49 @@ class AudioClipAdmin(admin.ModelAdmin):
         total = AudioClip.objects.filter(status=AudioClip.Status.READY).aggregate(s=Sum("size"))["s"] or 0
         extra_context = {**(extra_context or {}), "title": f"Audio clips ({total / 1e6:.1f} MB in the cache)"}
         return super().changelist_view(request, extra_context)
+
+
+class FailedLineInline(admin.TabularInline):
+    model = JobLine
+    verbose_name_plural = "Lines that could not be made"
+    fields = ["line_id", "attempts", "engine_used", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=JobLine.Status.FAILED)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GenerationJob)
+class GenerationJobAdmin(admin.ModelAdmin):
+    list_display = ["script", "engine", "state", "progress", "failed", "created_at", "finished_at"]
+    list_filter = ["state", "engine"]
+    readonly_fields = ["script", "session", "engine", "user_role", "state", "progress", "total", "done", "cached",
+                       "failed", "error", "audio_seconds", "created_at", "started_at", "finished_at"]
+    exclude = ["voice_assignments", "fingerprint", "owner", "heartbeat_at", "cancel_requested"]
+    inlines = [FailedLineInline]
+    actions = ["retry_failed", "cancel"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Progress")
+    def progress(self, obj: GenerationJob) -> str:
+        pct = 100 * obj.finished_count // obj.total if obj.total else 100
+        return format_html('<progress max="100" value="{}"></progress> {} / {}', pct, obj.finished_count, obj.total)
+
+    @admin.action(description="Try the failed lines again")
+    def retry_failed(self, request, queryset):
+        for job in queryset:
+            job_retry(job=job)
+        self.message_user(request, f"Queued {queryset.count()} job(s) again.")
+
+    @admin.action(description="Cancel")
+    def cancel(self, request, queryset):
+        for job in queryset:
+            job_cancel(job=job)
+        self.message_user(request, "Cancelled. Jobs stop after the lines they are making now.")

@@ -111,7 +111,7 @@ def _rig_stop_token(t3, speech_tokens: int) -> None:
 
 
 def build_random_checkpoint(
-    dest: Path, small: bool = True, seed: int = 0, speech_tokens: int = 25
+    dest: Path, small: bool = True, seed: int = 0, speech_tokens: int = 25, ref_seconds: float = 3.0
 ) -> Path:
     """Write a random-weight Chatterbox checkpoint into ``dest`` and return it.
 
@@ -150,7 +150,7 @@ def build_random_checkpoint(
     write_tokenizer(dest / "tokenizer.json")
 
     ref = dest / "reference.wav"
-    sf.write(str(ref), synthetic_voice(), 24000)
+    sf.write(str(ref), synthetic_voice(seconds=ref_seconds), 24000)
     model = ChatterboxTTS(t3, s3gen, ve, EnTokenizer(str(dest / "tokenizer.json")), "cpu")
     model.prepare_conditionals(str(ref), exaggeration=0.5)
     model.conds.save(dest / "conds.pt")
@@ -163,6 +163,7 @@ def build_random_checkpoint(
                 "small": small,
                 "seed": seed,
                 "speech_tokens": speech_tokens,
+                "ref_seconds": ref_seconds,
                 "llama_overrides": SMALL_LLAMA_OVERRIDES if small else {},
             },
             indent=2,

@@ -59,15 +59,15 @@ def upstream_tokens(model, text, exaggeration=0.5, max_new_tokens=40, min_p=1.0,
 def test_greedy_tokens_match_upstream_with_padding_and_stops(model):
     exaggerations = [0.5, 0.8, 0.3, 0.5]
     limits = [8, 12, 30, 30]  # two lines capped, two stop on the stop token
-    ref = [upstream_tokens(model, t, e, n) for t, e, n in zip(LINES, exaggerations, limits)]
+    ref = [upstream_tokens(model, t, e, n) for t, e, n in zip(LINES, exaggerations, limits, strict=False)]
     fast = cf.FastChatterbox(model, batch_size=4, check_every=4)
     items = [
         cf.FastItem(t, model.conds, exaggeration=e, max_new_tokens=n, greedy=True)
-        for t, e, n in zip(LINES, exaggerations, limits)
+        for t, e, n in zip(LINES, exaggerations, limits, strict=False)
     ]
     got = fast.speech_tokens(items)
     total = agree = 0
-    for r, g in zip(ref, got):
+    for r, g in zip(ref, got, strict=False):
         assert len(g) == len(r)  # same length: same audio length
         total += len(r)
         agree += int((r == g).sum())
@@ -78,7 +78,7 @@ def test_greedy_tokens_match_upstream_with_padding_and_stops(model):
     assert got[2][-1] == stop and got[3][-1] == stop and stop not in got[1].tolist()
     # the same with a DynamicCache instead of the preallocated StaticCache
     fast.t3.static_cache = False
-    assert all(torch.equal(a, b) for a, b in zip(got, fast.speech_tokens(items)))
+    assert all(torch.equal(a, b) for a, b in zip(got, fast.speech_tokens(items), strict=False))
 
 
 def test_seeded_sampling_matches_upstream_and_is_batch_independent(model):
@@ -134,7 +134,10 @@ def test_batched_s3gen_flow_matches_unbatched(model, monkeypatch):
     g = torch.Generator().manual_seed(0)
     toks = [torch.randint(0, 6561, (n,), generator=g) for n in (5, 9)]
     with torch.inference_mode():
-        single = [model.s3gen.flow_inference(t[None], ref_dict=model.conds.gen, finalize=True, n_cfm_timesteps=2) for t in toks]
+        single = [
+            model.s3gen.flow_inference(t[None], ref_dict=model.conds.gen, finalize=True, n_cfm_timesteps=2)
+            for t in toks
+        ]
         pad = torch.zeros(2, 9, dtype=torch.long)
         for i, t in enumerate(toks):
             pad[i, : len(t)] = t

@@ -46,6 +46,8 @@ SAMPLE_RATE = 24000
 MIN_CFG_WEIGHT = 0.05  # upstream's T3 sampler assumes classifier-free guidance: 0 crashes
 DTYPE_ENV = "RUNTHRU_CHATTERBOX_DTYPE"
 DEVICE_ENV = "RUNTHRU_TTS_DEVICE"
+BATCH_ENV = "RUNTHRU_CHATTERBOX_BATCH"  # lines per batched call; 1 = always the plain path
+GPU_BATCH, CPU_BATCH = 16, 4
 _DTYPES = {
     "float32": "float32",
     "fp32": "float32",
@@ -201,6 +203,7 @@ class ChatterboxEngine(Engine):
         self._dtype = "float32"
         self._builtin_conds = None
         self._conds: dict[str, object] = {}  # voice id -> prepared Conditionals
+        self._fast = None  # chatterbox_fast.FastChatterbox, made on first batched call
         self.max_chars = DEFAULT_MAX_CHARS
 
     # -- locations ---------------------------------------------------------
@@ -229,8 +232,23 @@ class ChatterboxEngine(Engine):
     def capabilities(self) -> Capabilities:
         device = self._device or os.environ.get(DEVICE_ENV, "").strip() or "auto"
         return Capabilities(
-            emotion_vector=False, voice_cloning=True, batch_size=1, sample_rate=SAMPLE_RATE, device=device
+            emotion_vector=False,
+            voice_cloning=True,
+            batch_size=self.batch_size(device),
+            sample_rate=SAMPLE_RATE,
+            device=device,
         )
+
+    @staticmethod
+    def batch_size(device: str) -> int:
+        """Lines per call: more than one uses the batched fast path (chatterbox_fast)."""
+        raw = os.environ.get(BATCH_ENV, "").strip()
+        if raw:
+            try:
+                return max(1, int(raw))
+            except ValueError:
+                pass
+        return GPU_BATCH if device.startswith("cuda") else CPU_BATCH
 
     def version(self) -> str:
         digest = checkpoint_digest([self.weights_dir / f for f in WEIGHT_FILES])
@@ -287,6 +305,12 @@ class ChatterboxEngine(Engine):
                 f"Chatterbox could not load its weights from {self.weights_dir}: {exc}"
             ) from exc
         self._upstream, self._model, self._device, self._dtype = upstream, model, device, dtype
+        self._fast = None
+        if device == "cpu":
+            # Random-init and real checkpoints alike produce denormal floats in
+            # T3/S3Gen; on CPU they are ~10x slower and flushing them is inaudible.
+            with contextlib.suppress(Exception):
+                upstream.torch.set_flush_denormal(True)
         if dtype != "float32":
             self._reduced_precision_t3()
         self._builtin_conds = getattr(model, "conds", None)
@@ -294,6 +318,9 @@ class ChatterboxEngine(Engine):
 
     def _unload(self) -> None:
         torch = self._upstream.torch if self._upstream else None
+        if getattr(self, "_fast", None) is not None:
+            self._fast.close()
+        self._fast = None
         self._model = None
         self._builtin_conds = None
         self._conds = {}
@@ -338,9 +365,7 @@ class ChatterboxEngine(Engine):
 
     def _speak(self, req: SynthesisRequest) -> Clip:
         params = req.params or {}
-        exaggeration = _clamp(params.get("exaggeration", 0.5), 0.0, 2.0, 0.5)
-        cfg_weight = _clamp(params.get("cfg_weight", 0.5), MIN_CFG_WEIGHT, 1.0, 0.5)
-        temperature = _clamp(params.get("temperature", 0.8), 0.05, 2.0, 0.8)
+        exaggeration, cfg_weight, temperature = self._params(req)
         chunks = split_text(req.text, self.max_chars)
         if not chunks:
             raise EngineFailed("Chatterbox was given an empty line")
@@ -365,5 +390,70 @@ class ChatterboxEngine(Engine):
             raise EngineFailed("Chatterbox produced no usable audio for this line")
         return Clip(np.clip(samples, -1.0, 1.0).astype(np.float32), sample_rate)
 
+    def _params(self, req: SynthesisRequest) -> tuple[float, float, float]:
+        params = req.params or {}
+        return (
+            _clamp(params.get("exaggeration", 0.5), 0.0, 2.0, 0.5),
+            _clamp(params.get("cfg_weight", 0.5), MIN_CFG_WEIGHT, 1.0, 0.5),
+            _clamp(params.get("temperature", 0.8), 0.05, 2.0, 0.8),
+        )
+
+    def _fast_path(self):
+        """The batched generator, or None where the loaded model can't use it."""
+        model = self._model
+        if not (hasattr(model, "s3gen") and hasattr(getattr(model, "t3", None), "tfmr")):
+            return None  # not upstream's ChatterboxTTS (e.g. test fakes)
+        if getattr(self, "_fast", None) is None:
+            from . import chatterbox_fast
+
+            torch = self._upstream.torch
+            autocast = getattr(torch, self._dtype) if self._dtype != "float32" else None
+            self._fast = chatterbox_fast.FastChatterbox(
+                model, batch_size=self.batch_size(self._device), autocast_dtype=autocast
+            )
+        return self._fast
+
+    def _speak_many(self, fast, requests: list[SynthesisRequest]) -> list[Clip]:
+        from .chatterbox_fast import FastItem
+
+        items, owner = [], []
+        for n, req in enumerate(requests):
+            chunks = split_text(req.text, self.max_chars)
+            if not chunks:
+                raise EngineFailed("Chatterbox was given an empty line")
+            conds = self._conditionals(req.voice_id)
+            exaggeration, cfg_weight, temperature = self._params(req)
+            seed = (req.params or {}).get("seed")
+            for chunk in chunks:
+                items.append(
+                    FastItem(
+                        chunk,
+                        conds,
+                        exaggeration=exaggeration,
+                        cfg_weight=cfg_weight,
+                        temperature=temperature,
+                        seed=int(seed) if seed is not None else None,
+                        group=req.voice_id,
+                    )
+                )
+                owner.append(n)
+        try:
+            wavs = fast.generate(items)
+        except Exception as exc:  # noqa: BLE001
+            raise EngineFailed(f"Chatterbox's batched synthesis failed: {exc}") from exc
+        sample_rate = int(getattr(self._model, "sr", SAMPLE_RATE))
+        clips = []
+        for n in range(len(requests)):
+            parts = [w for w, o in zip(wavs, owner, strict=False) if o == n]
+            samples = crossfade_join(parts, sample_rate)
+            if samples.size == 0 or not np.all(np.isfinite(samples)):
+                raise EngineFailed("Chatterbox produced no usable audio for this line")
+            clips.append(Clip(np.clip(samples, -1.0, 1.0).astype(np.float32), sample_rate))
+        return clips
+
     def _synthesize(self, requests: list[SynthesisRequest]) -> list[Clip]:
+        if len(requests) > 1 and self.batch_size(self._device) > 1:
+            fast = self._fast_path()
+            if fast is not None:
+                return self._speak_many(fast, requests)
         return [self._speak(req) for req in requests]

@@ -1,0 +1,82 @@
+"""Scale-out mode on the real Redis at 127.0.0.1:6379: the django-q2 Redis broker
+carries the work and channels_redis carries progress to WebSocket clients."""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+import redis
+from channels.layers import channel_layers
+from channels.testing import WebsocketCommunicator
+
+from sessions_app.services import session_create
+from tests.helpers import REPO, child_env, start_worker
+from tts_app import consumers
+from tts_app.jobs import job_for
+
+REDIS_URL = "redis://127.0.0.1:6379/14"
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+
+@pytest.fixture
+def redis_db():
+    try:
+        client = redis.Redis.from_url(REDIS_URL)
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis server at 127.0.0.1:6379")
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+def test_a_redis_worker_cluster_makes_the_audio_and_pushes_every_event_to_a_websocket(
+    script, signed_in, redis_db, settings, monkeypatch
+):
+    settings.REDIS_URL = REDIS_URL
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+    }
+    channel_layers.backends = {}
+    # Only a Redis push makes the consumer look: proves events cross through channels_redis.
+    monkeypatch.setattr(consumers, "POLL_SECONDS", 3600)
+    session = session_create(script=script, user_role="maren")
+    job = job_for(script=script, engine=session.tts_engine, user_role="maren",
+                  voice_assignments=session.voice_assignments, session=session, enqueue=False)
+    cluster = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=REPO,
+                               env=child_env(REDIS_URL=REDIS_URL), start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    from runthru_site.asgi import application
+
+    async def scenario():
+        ws = WebsocketCommunicator(application, f"/ws/jobs/{job.pk}/?token={signed_in}",
+                                   headers=[(b"host", b"localhost"), (b"origin", b"http://localhost")])
+        assert (await ws.connect())[0]
+        enqueuer = start_worker(f"from tts_app.jobs import job_enqueue; job_enqueue(job_id={job.pk})",
+                                REDIS_URL=REDIS_URL)
+        messages = []
+        while True:
+            message = await ws.receive_json_from(timeout=60)
+            messages.append(message)
+            if message["event"] in ("complete", "error", "cancelled"):
+                break
+        await ws.disconnect()
+        enqueuer.wait()
+        return messages
+
+    try:
+        messages = asyncio.run(scenario())
+    finally:
+        os.killpg(cluster.pid, signal.SIGTERM)
+        try:
+            cluster.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(cluster.pid, signal.SIGKILL)
+        channel_layers.backends = {}
+    job.refresh_from_db()
+    assert job.state == "done" and job.done + job.cached == job.total
+    assert [m["event"] for m in messages].count("line") == job.total
+    assert messages[-1]["event"] == "complete"
