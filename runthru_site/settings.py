@@ -178,6 +178,8 @@ Q_CLUSTER = {
     "poll": 0.5,
     "label": "Background tasks",
 }
+# Seconds one line may take before its engine counts as hung (neural engines on a CPU are slow).
+RUNTHRU_LINE_TIMEOUT = env_int("RUNTHRU_LINE_TIMEOUT", 120)
 # How many queue tasks one generation job is split over (they share its lines).
 RUNTHRU_WORKERS_PER_JOB = env_int("RUNTHRU_WORKERS_PER_JOB", Q_CLUSTER["workers"])
 if REDIS_URL:

@@ -19,7 +19,7 @@ from .engines.base import EngineFailed, EngineUnavailable, SynthesisRequest
 from .engines.registry import get_engine
 from .models import AudioClip, ClipClaim, JobLine
 from .selectors import line_spec_for
-from .services import CLAIM_STALE_AFTER, LineSpec, _owner, _synthesize_checked, owner_is_dead
+from .services import CLAIM_STALE_AFTER, LineSpec, _owner, _synthesize_checked, engine_call, owner_is_dead
 
 MAX_ATTEMPTS = 3
 
@@ -66,7 +66,7 @@ def _synthesize_many(specs: list[LineSpec]) -> dict[str, tuple]:
         chunk = specs[start:start + size]
         requests = [SynthesisRequest(text=s.text, voice_id=s.voice_id, params=s.params) for s in chunk]
         try:
-            clips = engine.synthesize(requests)
+            clips = engine_call(engine_name, requests)
         except (EngineFailed, EngineUnavailable):
             clips = [None] * len(chunk)
         for spec, raw in zip(chunk, clips, strict=True):

@@ -6,10 +6,12 @@ import hashlib
 import logging
 import os
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -137,6 +139,36 @@ def _owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def engine_call(engine_name: str, requests: list[SynthesisRequest]) -> list[Clip]:
+    """Synthesize, giving up on an engine that hangs.
+
+    The engine runs in a helper thread; if it is not back within the budget the
+    line counts as failed (and falls back). Python cannot stop the stuck thread,
+    but it holds only that engine's lock, so later calls to the same engine time
+    out too and fall back, while the job goes on.
+    """
+    budget = settings.RUNTHRU_LINE_TIMEOUT * max(1, len(requests))
+    box: dict = {}
+
+    def run():
+        try:
+            box["clips"] = get_engine(engine_name).synthesize(requests)
+        except BaseException as exc:  # handed to the caller below
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name=f"tts-{engine_name}", daemon=True)
+    worker.start()
+    worker.join(budget)
+    if worker.is_alive():
+        raise EngineFailed(f"{engine_name} took longer than {budget:.0f} s and was given up")
+    if "error" in box:
+        raise box["error"]
+    clips = box["clips"]
+    if len(clips) != len(requests):
+        raise EngineFailed(f"{engine_name} returned {len(clips)} clips for {len(requests)} lines")
+    return clips
+
+
 def _synthesize_checked(spec: LineSpec) -> tuple[Clip, str]:
     """Synthesize with quality checks and fallback. Returns the clip and the engine that made it."""
     problems = []
@@ -146,7 +178,7 @@ def _synthesize_checked(spec: LineSpec) -> tuple[Clip, str]:
         request = SynthesisRequest(text=spec.text, voice_id=voice, params=params)
         for _attempt in range(2):  # a clip that fails the quality check is made once more
             try:
-                clip = audio.postprocess(get_engine(engine_name).synthesize([request])[0])
+                clip = audio.postprocess(engine_call(engine_name, [request])[0])
             except (EngineUnavailable, EngineFailed) as exc:
                 problems.append(f"{engine_name}: {exc}")
                 break

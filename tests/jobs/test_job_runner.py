@@ -135,3 +135,13 @@ def test_a_failure_at_the_rename_leaves_no_half_written_file(script, monkeypatch
     assert job.failed == job.total
     assert AudioClip.objects.filter(status="ready").count() == 0
     assert set(cache.audio_root().glob("*/*")) == before  # no new file, and no temp file left behind
+
+
+def test_an_engine_that_hangs_is_given_up_and_the_line_falls_back(script, monkeypatch, settings):
+    engine = ScriptedEngine()
+    engine.delay = 5.0
+    use_engine(monkeypatch, engine)
+    settings.RUNTHRU_LINE_TIMEOUT = 0.05
+    job = job_run(job_id=_job(script, engine="scripted").pk)
+    assert job.state == GenerationJob.State.DONE and job.failed == 0
+    assert set(AudioClip.objects.values_list("engine", flat=True)) == {"espeak"}
