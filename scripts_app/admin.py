@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from runthru_site.errors import UserError
 
 from .models import Script
-from .services import script_delete, script_validate
+from .services import script_delete, script_text_from_bytes, script_validate
 
 
 class ScriptAdminForm(forms.ModelForm):
@@ -29,14 +29,10 @@ class ScriptAdminForm(forms.ModelForm):
         if upload:
             if not (upload.name or "").lower().endswith((".md", ".markdown", ".txt", ".fountain", ".spmd")):
                 raise ValidationError("Upload a script saved as .md, .txt or .fountain.")
-            raw = upload.read()
             try:
-                data["markdown_source"] = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                try:  # older Windows editors save Latin-1 / cp1252, like the API accepts
-                    data["markdown_source"] = raw.decode("cp1252")
-                except UnicodeDecodeError:
-                    raise ValidationError("That file isn't plain text. Save it as .txt, .md or .fountain.") from None
+                data["markdown_source"] = script_text_from_bytes(upload.read())
+            except UserError as exc:
+                raise ValidationError(exc.message) from None
         if not data.get("markdown_source"):
             raise ValidationError("Paste the script text or upload a file.")
         try:

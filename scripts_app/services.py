@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 
@@ -39,6 +40,27 @@ def _clean_aliases(aliases) -> dict[str, str]:
             code="bad_aliases",
         )
     return {k.strip(): v.strip() for k, v in aliases.items()}
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # before UTF-16: FF FE 00 00 starts both
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def script_text_from_bytes(raw: bytes) -> str:
+    """The text of an uploaded script file: UTF-8 (with or without a byte order
+    mark), UTF-16/32 with a byte order mark (Windows Notepad's "Unicode"), else
+    cp1252, which older Windows editors save (it covers Latin-1 text)."""
+    encodings = [enc for bom, enc in _BOMS if raw.startswith(bom)][:1] or ["utf-8-sig", "cp1252"]
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UserError(
+        "We couldn't read that file as text. Save it as plain text (UTF-8) and try again.", code="bad_encoding"
+    )
 
 
 def script_validate(*, source: str, fmt: str = "auto", aliases: dict | None = None, title: str | None = None) -> dict:

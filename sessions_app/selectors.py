@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from runthru_site.errors import NotFound
+from scripts_app.models import Script
+from scripts_app.selectors import script_get
 from tts_app.selectors import session_audio_readiness
 
 from .models import RehearsalSession
+
+# A database id as it comes in a URL: ASCII digits only (int() would also take "+1",
+# " 1", "1_0" or a fullwidth "１", and "²" passes str.isdigit() but not int()), and
+# short enough for a 64-bit column (longer ones overflow SQLite's INTEGER).
+_PLAIN_ID = re.compile(r"[0-9]{1,18}")
+
+
+def plain_id(raw) -> int | None:
+    """The integer id in raw (a URL segment or query value), or None when it isn't one."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    return int(raw) if isinstance(raw, str) and _PLAIN_ID.fullmatch(raw) else None
+
+
+def script_by_id(raw) -> Script:
+    """script_get for an id that came from a URL."""
+    script_id = plain_id(raw)
+    if script_id is None:
+        raise NotFound("We couldn't find that script. It may have been deleted.")
+    return script_get(script_id)
 
 
 def session_list(*, script_id=None):

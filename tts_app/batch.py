@@ -130,6 +130,7 @@ def run_batch(job, lines: list[JobLine], elements: dict) -> list[Outcome]:
                                   emotion_hash=spec.emotion_hash, path=relative, size=len(data),
                                   duration=clip.duration, status=AudioClip.Status.READY)
         rows = []
+        counted: set[str] = set()
         for line, spec in todo:
             source = ready.get(spec.key) or made.get(spec.key)
             if source is None:
@@ -137,7 +138,9 @@ def run_batch(job, lines: list[JobLine], elements: dict) -> list[Outcome]:
             rows.append(AudioClip(script_id=job.script_id, line_id=line.line_id, key=spec.key, engine=source.engine,
                                   voice=source.voice, emotion_hash=source.emotion_hash, path=source.path,
                                   size=source.size, duration=source.duration, status=AudioClip.Status.READY))
-            status = "cached" if spec.key in ready else "done"
+            # A key made here counts as made once; repeats of the same line are cached.
+            status = "cached" if spec.key in ready or spec.key in counted else "done"
+            counted.add(spec.key)
             outcomes.append(Outcome(line, status, engine=source.engine, seconds=source.duration))
         # Rows say READY only now, after every file is whole on disk.
         _upsert(rows)

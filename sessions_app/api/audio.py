@@ -7,13 +7,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.views import APIView
 
 from runthru_site.errors import NotFound
-from scripts_app.selectors import script_get
 from tts_app import cache
 from tts_app.selectors import clip_for_line
 from tts_app.services import default_voice_assignments, engine_for_new_session
 
 from ..errors import error_response
-from ..selectors import session_get
+from ..selectors import script_by_id, session_get
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -62,7 +61,7 @@ class AudioLineView(APIView):
         summary="A line's audio",
     )
     def get(self, request, script_id: str, line_id: str):
-        script = script_get(script_id)
+        script = script_by_id(script_id)
         session_id = request.query_params.get("session")
         if session_id:
             session = session_get(session_id)

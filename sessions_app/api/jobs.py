@@ -15,7 +15,7 @@ from runthru_site.errors import NotFound
 from tts_app.jobs import job_cancel, job_events_since, job_for, job_resume_if_stalled, job_state
 from tts_app.models import GenerationJob
 
-from ..selectors import session_get
+from ..selectors import plain_id, session_get
 from .serializers import ErrorSerializer
 
 POLL_SECONDS = 0.2
@@ -63,7 +63,7 @@ def event_stream(job_id: int, after: int):
 
 def _last_event_id(request) -> int:
     raw = request.headers.get("Last-Event-ID") or request.query_params.get("last_event_id") or "0"
-    return int(raw) if raw.isdigit() else 0
+    return plain_id(raw) or 0
 
 
 class GenerateView(APIView):
@@ -88,10 +88,11 @@ class GenerateView(APIView):
 
 
 def _job(pk) -> GenerationJob:
-    try:
-        return GenerationJob.objects.get(pk=int(pk))
-    except (GenerationJob.DoesNotExist, ValueError, TypeError):
-        raise NotFound("We couldn't find that generation job.") from None
+    job_id = plain_id(pk)
+    job = GenerationJob.objects.filter(pk=job_id).first() if job_id is not None else None
+    if job is None:
+        raise NotFound("We couldn't find that generation job.")
+    return job
 
 
 class JobView(APIView):

@@ -3,9 +3,10 @@ from rest_framework import viewsets
 from rest_framework.response import Response
 
 from runthru_site.errors import UserError
-from scripts_app.selectors import script_get, script_list
-from scripts_app.services import script_create, script_delete, script_update
+from scripts_app.selectors import script_list
+from scripts_app.services import script_create, script_delete, script_text_from_bytes, script_update
 
+from ..selectors import script_by_id
 from .serializers import (
     ErrorSerializer,
     ScriptCreateSerializer,
@@ -48,17 +49,7 @@ def _read_upload(upload) -> tuple[str, str]:
             "Upload a script saved as .md, .txt or .fountain.", code="bad_file_type",
             details={"allowed": list(ALLOWED_SUFFIXES)},
         )
-    raw = upload.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            raise UserError(
-                "We couldn't read that file as text. Save it as plain text (UTF-8) and try again.",
-                code="bad_encoding",
-            ) from None
+    text = script_text_from_bytes(upload.read())
     fmt = "fountain" if name.lower().endswith(".fountain") else "auto"
     return text, fmt
 
@@ -100,7 +91,7 @@ class ScriptViewSet(viewsets.ViewSet):
 
     @extend_schema(responses={200: ScriptDetailSerializer, 404: ErrorSerializer}, summary="One script, parsed")
     def retrieve(self, request, pk=None):
-        return Response(script_detail(script_get(pk)))
+        return Response(script_detail(script_by_id(pk)))
 
     @extend_schema(
         request=ScriptUpdateSerializer,
@@ -108,7 +99,7 @@ class ScriptViewSet(viewsets.ViewSet):
         summary="Change the title, text or aliases",
     )
     def partial_update(self, request, pk=None):
-        script = script_get(pk)
+        script = script_by_id(pk)
         data = ScriptUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -120,7 +111,7 @@ class ScriptViewSet(viewsets.ViewSet):
 
     @extend_schema(responses={204: None, 404: ErrorSerializer}, summary="Delete a script, its sessions and audio")
     def destroy(self, request, pk=None):
-        script_delete(script=script_get(pk))
+        script_delete(script=script_by_id(pk))
         return Response(status=204)
 
 

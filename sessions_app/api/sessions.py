@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from runthru_site.errors import UserError
 from scripts_app.selectors import script_get
 
-from ..selectors import session_get, session_list, session_state
+from ..selectors import plain_id, session_get, session_list, session_state
 from ..services import session_create, session_delete, session_touch, session_update
 from .serializers import ErrorSerializer, SessionCreateSerializer, SessionStateSerializer, SessionUpdateSerializer
 
@@ -21,9 +21,9 @@ class SessionViewSet(viewsets.ViewSet):
     def list(self, request):
         script_id = request.query_params.get("script")
         if script_id is not None:
-            if not script_id.isdigit():
+            script_id = plain_id(script_id)
+            if script_id is None:
                 raise UserError("The script filter must be a script id (a number).", code="bad_filter")
-            script_id = int(script_id)
         return Response([session_state(s) for s in session_list(script_id=script_id)[:200]])
 
     @extend_schema(

@@ -6,10 +6,16 @@ const message = document.getElementById("signin-message");
 const button = document.getElementById("signin-button");
 const params = new URLSearchParams(location.search);
 
-function safeNext() {
-  const next = params.get("next") || "/";
-  // Only our own pages: a path, never another site.
-  return next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/signin") ? next : "/";
+function safeNext(next, origin) {
+  // Only our own pages, never another site. Resolve it the way the browser will:
+  // "/\\evil.example" and "/\t/evil.example" look like paths but lead away.
+  try {
+    const url = new URL(next || "/", origin);
+    if (url.origin === origin && !url.pathname.startsWith("/signin")) return url.pathname + url.search + url.hash;
+  } catch {
+    // not a URL at all
+  }
+  return "/";
 }
 
 if (params.get("expired")) {
@@ -47,7 +53,7 @@ form.addEventListener("submit", async (event) => {
   try {
     await api("auth/verify", { method: "POST", json: { pin: value }, signInOn401: false });
     message.textContent = "You're in!";
-    location.assign(safeNext());
+    location.assign(safeNext(params.get("next"), location.origin));
   } catch (error) {
     if (error.status === 429) {
       lockFor(error.retryAfter || 60);
