@@ -25,7 +25,9 @@ def client_address(request) -> str:
     if settings.SECURE_PROXY_SSL_HEADER:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip()[:64]
+            # The last entry is the one our proxy added; earlier ones are whatever the
+            # client sent, and trusting them would let each guess claim a new address.
+            return forwarded.split(",")[-1].strip()[:64] or "unknown"
     return request.META.get("REMOTE_ADDR", "unknown")[:64]
 
 

@@ -26,3 +26,21 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("the shared corpus is not beside this checkout")
     return CORPUS
+
+
+@pytest.fixture
+def script(sample_text):
+    from scripts_app.services import script_create
+
+    return script_create(source=sample_text)
+
+
+@pytest.fixture
+def signed_in(client):
+    from sessions_app.signin import pin_set
+
+    pin_set(pin="2468")
+    response = client.post("/api/auth/verify", {"pin": "2468"}, content_type="application/json",
+                           HTTP_HOST="localhost")
+    assert response.status_code == 200
+    return response.json()["token"]

@@ -82,3 +82,16 @@ def test_concurrent_right_pins_from_another_address_are_not_locked_out_by_the_st
     guess_all_at_once([f"{4000 + i:04d}" for i in range(THREADS)])
     statuses = guess_all_at_once([pin_row] * 5, address="198.51.100.2")
     assert statuses == [200] * 5
+
+
+def test_behind_a_proxy_a_spoofed_forwarded_for_does_not_reset_the_budget(pin_row, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client = make_client(REMOTE_ADDR="10.0.0.1")  # the proxy
+    statuses = []
+    for i in range(limits.PIN_FAILURES_PER_ADDRESS + 3):
+        # The client makes up the first entry each time; the proxy appends the address it saw.
+        forwarded = f"192.0.2.{i}, 203.0.113.9"
+        response = client.post("/api/auth/verify", {"pin": "0000"}, format="json", HTTP_X_FORWARDED_FOR=forwarded)
+        statuses.append(response.status_code)
+    assert statuses == [401] * limits.PIN_FAILURES_PER_ADDRESS + [429] * 3
+    assert set(SignInFailure.objects.values_list("client_address", flat=True)) == {"203.0.113.9"}
