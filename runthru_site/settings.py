@@ -129,7 +129,12 @@ TEMPLATES = [
 # --- Database ----------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # Under ASGI every request runs in a fresh thread, so persistent connections
+    # would pile up until PostgreSQL refuses more: use a small pool per process.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1, "max_size": env_int("RUNTHRU_DB_POOL_SIZE", 8), "timeout": 20,
+    }
 else:
     DATABASES = {
         "default": {

@@ -29,11 +29,17 @@ def _parse_hash(source: str, fmt: str, aliases: dict, title: str) -> str:
     return _sha256(blob)
 
 
+def _storable(text: str) -> bool:
+    """No NUL (PostgreSQL refuses it) and no lone surrogates (not encodable as UTF-8)."""
+    return "\x00" not in text and not any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
 def _clean_aliases(aliases) -> dict[str, str]:
     if aliases is None:
         return {}
     if not isinstance(aliases, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip() for k, v in aliases.items()
+        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip() and _storable(k + v)
+        for k, v in aliases.items()
     ):
         raise UserError(
             'Aliases should look like {"DOCTOR RANK": "RANK"}: each other name points to the main name.',

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -128,9 +130,17 @@ def session_update(*, session: RehearsalSession, **changes) -> RehearsalSession:
     return session
 
 
+# Reading a session records when it was last used, at most once a minute: a
+# write per GET would queue every reader behind SQLite's single writer.
+TOUCH_EVERY = timedelta(seconds=60)
+
+
 def session_touch(*, session: RehearsalSession) -> None:
-    session.last_accessed_at = timezone.now()
-    RehearsalSession.objects.filter(pk=session.pk).update(last_accessed_at=session.last_accessed_at)
+    now = timezone.now()
+    if now - session.last_accessed_at < TOUCH_EVERY:
+        return
+    session.last_accessed_at = now
+    RehearsalSession.objects.filter(pk=session.pk).update(last_accessed_at=now)
 
 
 def session_delete(*, session: RehearsalSession) -> None:

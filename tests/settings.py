@@ -15,3 +15,7 @@ from runthru_site.settings import *  # noqa: E402, F403
 # Queue tasks run inline in the test process; tests of real worker processes
 # start them with runthru_site.settings instead.
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
+
+# The test runner creates and drops its database; a connection pool would keep
+# a connection open past the drop.
+DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405

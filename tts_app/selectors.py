@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 
 from .engines.registry import engine_names, get_engine
@@ -73,10 +75,35 @@ def ready_keys(keys: set[str]) -> set[str]:
 
 
 def session_audio_readiness(session) -> dict:
-    specs = session_line_specs(session)
-    keys = {spec.key for _, spec in specs}
-    ready = ready_keys(keys)
-    return {"ready": sum(1 for _, spec in specs if spec.key in ready), "total": len(specs)}
+    keys = _session_keys(
+        session.script, session.script.parsed_hash, session.tts_engine, get_engine(session.tts_engine).version(),
+        session.user_role,
+        json.dumps(session.voice_assignments, sort_keys=True), _voices_stamp(session.voice_assignments),
+    )
+    ready = ready_keys(set(keys))
+    return {"ready": sum(1 for key in keys if key in ready), "total": len(keys)}
+
+
+def _voices_stamp(voice_assignments: dict) -> str:
+    """Changes when uploaded voices change (their file hashes are part of the keys)."""
+    if not any("-ref-" in v for v in voice_assignments.values()):
+        return ""
+    from django.db.models import Count, Max
+
+    from .models import Voice
+
+    stamp = Voice.objects.aggregate(n=Count("id"), last=Max("created_at"))
+    return f"{stamp['n']}:{stamp['last']}"
+
+
+@functools.lru_cache(maxsize=256)
+def _session_keys(script, parsed_hash: str, engine: str, version: str, role: str, voices_json: str,
+                  stamp: str) -> tuple:
+    """The cache keys of the lines a session speaks. Hashing every line is the
+    costly part of a session read, and it only changes with these arguments."""
+    fake = type("S", (), {"script": script, "tts_engine": engine, "user_role": role,
+                          "voice_assignments": json.loads(voices_json)})
+    return tuple(spec.key for _, spec in session_line_specs(fake))
 
 
 def clip_for_line(script, line_id: str, *, engine: str, voice_assignments: dict) -> AudioClip | None:

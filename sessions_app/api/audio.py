@@ -17,8 +17,8 @@ from ..selectors import script_by_id, session_get
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-def ranged(data: bytes, request, etag: str, content_type: str = "audio/wav") -> HttpResponse:
-    size = len(data)
+def ranged(path, size: int, request, etag: str, content_type: str = "audio/wav") -> HttpResponse:
+    """Serve a whole file or one byte range of it, reading only the bytes sent."""
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
@@ -38,10 +38,13 @@ def ranged(data: bytes, request, etag: str, content_type: str = "audio/wav") -> 
                 response = error_response(416, "bad_range", "That part of the clip doesn't exist.")
                 response["Content-Range"] = f"bytes */{size}"
                 return response
-            response = HttpResponse(data[start:end + 1], status=206, content_type=content_type)
+            with open(path, "rb") as fh:
+                fh.seek(start)
+                response = HttpResponse(fh.read(end - start + 1), status=206, content_type=content_type)
             response["Content-Range"] = f"bytes {start}-{end}/{size}"
         else:
-            response = HttpResponse(data, content_type=content_type)
+            with open(path, "rb") as fh:
+                response = HttpResponse(fh.read(), content_type=content_type)
     response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag
     # Content-addressed: the bytes behind this ETag never change.
@@ -75,9 +78,8 @@ class AudioLineView(APIView):
         if row is None:
             raise NotFound("This line hasn't been generated yet. Press Generate first.", code="not_generated")
         try:
-            data = cache.absolute(row.path).read_bytes()
+            response = ranged(cache.absolute(row.path), row.size, request, f'"{row.key}"')
         except (OSError, ValueError):
             raise NotFound("This line hasn't been generated yet. Press Generate first.", code="not_generated") from None
-        response = ranged(data, request, f'"{row.key}"')
         response["X-RunThru-Engine"] = row.engine
         return response

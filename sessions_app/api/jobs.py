@@ -66,7 +66,16 @@ def _last_event_id(request) -> int:
     return plain_id(raw) or 0
 
 
-class GenerateView(APIView):
+class JsonErrorsMixin:
+    """Errors are JSON (the API's one error shape), even for a client that asked for an event stream."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer, request.accepted_media_type = renderers.JSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class GenerateView(JsonErrorsMixin, APIView):
     renderer_classes = [renderers.JSONRenderer, EventStreamRenderer]
 
     @extend_schema(
@@ -95,7 +104,7 @@ def _job(pk) -> GenerationJob:
     return job
 
 
-class JobView(APIView):
+class JobView(JsonErrorsMixin, APIView):
     renderer_classes = [renderers.JSONRenderer, EventStreamRenderer]
 
     @extend_schema(responses={200: OpenApiResponse(description="Job progress"), 404: ErrorSerializer},

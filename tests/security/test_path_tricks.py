@@ -134,3 +134,11 @@ def test_starting_a_rehearsal_with_a_tricky_script_id_gets_a_json_4xx_and_create
     assert 400 <= response.status_code < 500, response.content[:300]
     assert_error(response, response.status_code)
     assert counts() == before
+
+
+@pytest.mark.parametrize("path", ["/api/jobs/999?format=sse", "/api/jobs/..?format=sse", "/api/jobs/999"])
+def test_an_error_for_an_event_stream_request_is_still_json(api, anon, path):
+    for client in (api, anon):
+        response = client.get(path, HTTP_ACCEPT="text/event-stream")
+        assert response.status_code in (401, 404)
+        assert_error(response, response.status_code)

@@ -69,6 +69,30 @@ def test_nul_bytes_in_a_title_or_alias_get_a_clear_400(api):
     assert not Script.objects.exists()
 
 
+@pytest.mark.parametrize("key", ["DOCTOR\\u0000RANK", "DOCTOR\\ud800RANK"])
+def test_nul_bytes_or_lone_surrogates_in_alias_names_get_a_clear_400(api, small_script, key):
+    # Dictionary keys skip the serializer's character checks; PostgreSQL's jsonb refuses \u0000.
+    raw = '{"markdown_source": "**A:** hi\\n\\n**B:** yo\\n", "aliases": {"%s": "A"}}' % key
+    assert_error(api.generic("POST", "/api/scripts", raw, content_type="application/json"), 400, "bad_aliases")
+    raw = '{"aliases": {"%s": "RANK"}}' % key
+    response = api.generic("PATCH", f"/api/scripts/{small_script.pk}", raw, content_type="application/json")
+    assert_error(response, 400, "bad_aliases")
+    assert Script.objects.count() == 1
+
+
+def test_nul_bytes_in_voice_assignment_names_get_a_clear_400(api, small_script):
+    created = api.post("/api/sessions", {"script_id": small_script.pk, "user_role": "nora"}, format="json")
+    assert created.status_code == 201, created.content
+    session_id = created.json()["id"]
+    for body in ({"voice_assignments": {"ra\x00nk": "en-gb-m3"}}, {"voice_assignments": {"rank": "en\x00"}}):
+        response = api.patch(f"/api/sessions/{session_id}", body, format="json")
+        assert 400 <= response.status_code < 500, response.content
+        assert_error(response, response.status_code)
+    body = {"script_id": small_script.pk, "user_role": "nora", "voice_assignments": {"\x00": "x"}}
+    response = api.post("/api/sessions", body, format="json")
+    assert 400 <= response.status_code < 500, response.content
+
+
 def test_nul_bytes_in_an_update_get_a_clear_400_and_leave_the_script_alone(api, small_script):
     response = api.patch(f"/api/scripts/{small_script.pk}", {"markdown_source": "\x00"}, format="json")
     assert_error(response, 400)
