@@ -12,7 +12,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 def production_env(data_dir: Path, **extra) -> dict:
     alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "RUNTHRU_", "DATABASE_URL", "REDIS_URL"))}
+    ours = ("DJANGO_", "RUNTHRU_", "DATABASE_URL", "REDIS_URL")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     env.update(
         RUNTHRU_PRODUCTION="1",
         DJANGO_SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(60)),

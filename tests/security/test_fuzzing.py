@@ -160,7 +160,7 @@ def test_requests_naming_script_a_never_show_script_b_or_its_rehearsal(api_schem
         ran += fuzz(op, op.as_strategy(**fixed), LEAK_EXAMPLES, no_leak)
     assert ran >= 200
     # The one request above that names B on purpose is refused, not answered with B's data.
-    response = api_schema[f"/api/audio/{{script_id}}/{{line_id}}"]["GET"].Case(
+    response = api_schema["/api/audio/{script_id}/{line_id}"]["GET"].Case(
         path_parameters={"script_id": script_a.pk, "line_id": line_a}, query={"session": str(session_b.id)}
     ).call(headers=headers)
     assert response.status_code == 404
