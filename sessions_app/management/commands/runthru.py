@@ -18,6 +18,10 @@ from scripts_app.services import script_create
 from sessions_app.signin import pin_exists, pin_generate, pin_set
 
 
+def _stop_like_ctrl_c(signum, frame):
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = "Set up the database, load the sample play, then run the web server and the background worker."
 
@@ -35,7 +39,7 @@ class Command(BaseCommand):
         python = sys.executable
         procs = [*self._web(python, host, port), subprocess.Popen([python, "manage.py", "qcluster"])]
         # `kill` (SIGTERM) stops everything as cleanly as Ctrl-C does.
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
         self.stdout.write(self.style.SUCCESS(f"\nRunThru is running: open {url}"))
         self.stdout.write(f"Parents and directors: {url}admin/\nPress Ctrl-C to stop.\n")
         try:
