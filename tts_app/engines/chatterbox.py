@@ -170,11 +170,12 @@ def _import_upstream():
     return types.SimpleNamespace(ChatterboxTTS=ChatterboxTTS, torch=torch)
 
 
-def _package_version() -> str:
+def package_version(distribution: str) -> str:
+    """An installed distribution's version, without importing it (part of engine versions)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("chatterbox-tts")
+        return version(distribution)
     except PackageNotFoundError:
         return "unknown"
 
@@ -252,7 +253,7 @@ class ChatterboxEngine(Engine):
 
     def version(self) -> str:
         digest = checkpoint_digest([self.weights_dir / f for f in WEIGHT_FILES])
-        v = f"chatterbox-{_package_version()}-{digest}"
+        v = f"chatterbox-{package_version('chatterbox-tts')}-{digest}"
         try:
             dtype = self.dtype_name()
         except EngineUnavailable:

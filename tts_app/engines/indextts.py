@@ -39,6 +39,7 @@ from .chatterbox import (
     default_voices_dir,
     go_offline,
     module_installed,
+    package_version,
     reference_clips,
     to_mono_float32,
     voice_label,
@@ -100,15 +101,6 @@ def _import_upstream():
     return types.SimpleNamespace(IndexTTS2=IndexTTS2, torch=torch)
 
 
-def _package_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("indextts")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def _fp16_enabled() -> bool:
     return os.environ.get(FP16_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -145,7 +137,7 @@ class IndexTTS2Engine(Engine):
 
     def version(self) -> str:
         digest = checkpoint_digest([self.weights_dir / f for f in _VERSION_FILES])
-        v = f"indextts2-{_package_version()}-{digest}"
+        v = f"indextts2-{package_version('indextts')}-{digest}"
         return f"{v}-fp16" if _fp16_enabled() else v
 
     def availability(self) -> Availability:
