@@ -262,7 +262,9 @@ class ChatterboxEngine(Engine):
 
     def availability(self) -> Availability:
         if not module_installed("chatterbox"):
-            return Availability(False, "Chatterbox isn't set up on this computer yet. A parent can add it (see docs/neural-engines.md).")
+            return Availability(
+                False, "Chatterbox isn't set up on this computer yet. A parent can add it (see docs/neural-engines.md)."
+            )
         missing = [f for f in WEIGHT_FILES if not (self.weights_dir / f).is_file()]
         if missing:
             return Availability(

@@ -142,7 +142,9 @@ class IndexTTS2Engine(Engine):
 
     def availability(self) -> Availability:
         if not module_installed("indextts"):
-            return Availability(False, "IndexTTS2 isn't set up on this computer yet. A parent can add it (see docs/neural-engines.md).")
+            return Availability(
+                False, "IndexTTS2 isn't set up on this computer yet. A parent can add it (see docs/neural-engines.md)."
+            )
         if not _cuda_available():
             return Availability(False, "IndexTTS2 needs an NVIDIA graphics card")
         missing = [f for f in WEIGHT_FILES + AUX_FILES if not (self.weights_dir / f).is_file()]
