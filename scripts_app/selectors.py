@@ -34,3 +34,10 @@ def script_element_by_id(script: Script, line_id: str) -> dict | None:
 
 def character_ids(script: Script) -> list[str]:
     return [c["id"] for c in script.characters]
+
+
+def is_user_line(element: dict | None, role: str) -> bool:
+    """Does the person playing `role` say this element (alone or in a joint cue)?"""
+    if not element or element.get("type") != "dialogue":
+        return False
+    return element.get("character") == role or role in (element.get("characters") or [])

@@ -7,7 +7,7 @@ import uuid
 
 from runthru_site.errors import NotFound
 from scripts_app.models import Script
-from scripts_app.selectors import script_get
+from scripts_app.selectors import is_user_line, script_get
 from tts_app.selectors import session_audio_readiness
 
 from .models import RehearsalSession
@@ -72,9 +72,3 @@ def session_state(session: RehearsalSession) -> dict:
         "practice_seconds": session.practice_seconds,
         "scene_runs": session.scene_runs,
     }
-
-
-def is_user_line(element: dict | None, role: str) -> bool:
-    if not element or element.get("type") != "dialogue":
-        return False
-    return element.get("character") == role or role in (element.get("characters") or [])

@@ -6,6 +6,8 @@ import functools
 import json
 import re
 
+from scripts_app.selectors import is_user_line
+
 from .engines.registry import engine_names, get_engine
 from .models import AudioClip
 
@@ -30,8 +32,6 @@ def spoken_lines(script, user_role: str | None):
 
     A speech with no words at all ("…", "—") is a pause, not something to synthesize.
     """
-    from sessions_app.selectors import is_user_line
-
     for scene in script.scenes:
         for element in scene["elements"]:
             if element["type"] == "dialogue" and _WORD.search(element["text"]):

@@ -19,7 +19,7 @@ from runthru_site.errors import Unavailable, UserError
 
 from . import audio, cache, prosody
 from .engines.base import Clip, EngineFailed, EngineUnavailable, SynthesisRequest
-from .engines.registry import default_engine_name, fallback_chain, get_engine
+from .engines.registry import default_engine_name, engine_names, fallback_chain, get_engine
 from .models import AudioClip, ClipClaim, Voice
 
 log = logging.getLogger(__name__)
@@ -240,18 +240,16 @@ def _make(spec: LineSpec, *, script, line_id: str) -> AudioClip:
 
 def synthesize_one(*, text: str, engine: str, voice_id: str, emotion: dict | None, flat: bool = False) -> AudioClip:
     """The /api/tts/synthesize path: validate, then serve from the cache or make it."""
-    from .selectors import engine_names_all, voice_ids_for
-
     if not isinstance(text, str) or not text.strip():
         raise UserError("Type the words to speak.", code="empty_text")
     if len(text) > 5000:
         raise UserError("That's too long to speak in one go. Keep it under 5,000 characters.", code="too_long")
-    if engine not in engine_names_all():
+    if engine not in engine_names():
         raise UserError(
             f"There's no voice engine called {engine!r}.", code="unknown_engine",
-            details={"valid": engine_names_all()},
+            details={"valid": engine_names()},
         )
-    voices = voice_ids_for(engine)
+    voices = [v.id for v in get_engine(engine).voices()]
     if voice_id not in voices:
         raise UserError(f"There's no voice {voice_id!r} for {engine}.", code="unknown_voice", details={"valid": voices})
     availability = get_engine(engine).availability()

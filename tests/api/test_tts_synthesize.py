@@ -60,7 +60,7 @@ def test_it_refuses_empty_text(api):
 
 def test_an_engine_that_cannot_run_here_answers_503_with_a_reason(api):
     error = assert_error(speak(api, engine="chatterbox", voice_id="chatterbox-default"), 503, "engine_unavailable")
-    assert "install" in error["message"].lower()
+    assert "set up" in error["message"].lower()
 
 
 def test_it_plays_a_voice_preview(api):
