@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from runthru_site.errors import UserError
 
 from .models import Script
-from .services import script_delete, script_text_from_bytes, script_validate
+from .services import clean_aliases, script_delete, script_text_from_bytes, script_validate
 
 
 class ScriptAdminForm(forms.ModelForm):
@@ -36,8 +36,9 @@ class ScriptAdminForm(forms.ModelForm):
         if not data.get("markdown_source"):
             raise ValidationError("Paste the script text or upload a file.")
         try:
+            data["aliases"] = clean_aliases(data.get("aliases") or {})
             parsed = script_validate(
-                source=data["markdown_source"], fmt=data.get("format") or "auto", aliases=data.get("aliases") or {}
+                source=data["markdown_source"], fmt=data.get("format") or "auto", aliases=data["aliases"]
             )
         except UserError as exc:
             raise ValidationError(exc.message) from None

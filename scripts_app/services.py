@@ -34,7 +34,7 @@ def _storable(text: str) -> bool:
     return "\x00" not in text and not any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
-def _clean_aliases(aliases) -> dict[str, str]:
+def clean_aliases(aliases) -> dict[str, str]:
     if aliases is None:
         return {}
     if not isinstance(aliases, dict) or not all(
@@ -89,7 +89,7 @@ def _apply_parse(script: Script, parsed: dict) -> None:
 
 @transaction.atomic
 def script_create(*, source: str, title: str | None = None, fmt: str = "auto", aliases: dict | None = None) -> Script:
-    aliases = _clean_aliases(aliases)
+    aliases = clean_aliases(aliases)
     title = (title or "").strip()[:MAX_TITLE]
     parsed = script_validate(source=source, fmt=fmt, aliases=aliases, title=title)
     script = Script(title=title or parsed["title"][:MAX_TITLE], markdown_source=source, format=fmt, aliases=aliases)
@@ -103,7 +103,7 @@ def script_update(
     *, script: Script, title: str | None = None, source: str | None = None, fmt: str | None = None, aliases=None
 ) -> Script:
     if aliases is not None:
-        script.aliases = _clean_aliases(aliases)
+        script.aliases = clean_aliases(aliases)
     if source is not None:
         script.markdown_source = source
     if fmt is not None:

@@ -90,6 +90,17 @@ def test_a_parent_merges_names_with_aliases(parent):
     assert {c["id"] for c in script.characters} == {"nora", "rank"}
 
 
+def test_an_alias_with_a_hidden_control_character_gets_a_form_error_not_a_crash(parent):
+    script = script_create(source=SMALL)
+    form = script_form(title=script.title, markdown_source=script.markdown_source,
+                       aliases='{"DOCTOR\\u0000RANK": "RANK"}')
+    response = parent.post(f"/admin/scripts_app/script/{script.pk}/change/", form)
+    assert response.status_code == 200
+    assert "Aliases should look like" in response.content.decode()
+    script.refresh_from_db()
+    assert script.aliases == {}
+
+
 def test_a_parent_deletes_a_script(parent, sample_text):
     script = script_create(source=sample_text)
     assert parent.get(f"/admin/scripts_app/script/{script.pk}/delete/").status_code == 200
