@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.response import Response
 
@@ -114,5 +114,3 @@ class ScriptViewSet(viewsets.ViewSet):
         script_delete(script=script_by_id(pk))
         return Response(status=204)
 
-
-SCRIPT_FILTER = OpenApiParameter("script", int, description="Only sessions of this script")
