@@ -389,7 +389,8 @@ class MarkdownParser:
             if c in "_*" and _ITALIC_LINE.match(s) and not s.startswith("**"):
                 self.pending.append((s, ln))
                 continue
-            if ":" in s[:64] or "：" in s[:64]:
+            head = s[:64]
+            if ":" in head or "：" in head:
                 inline = self.inline_cue(s, False)
                 if inline:
                     self.open_speech(inline[0], ln, inline[1])
@@ -400,7 +401,10 @@ class MarkdownParser:
                 if cue and self._known(cue[0]):
                     self.open_speech(cue[0], ln, "", cue[1])
                     continue
-            self.continue_speech(s)
+            if self.pending:
+                self.continue_speech(s)
+            else:
+                self.cur.parts.append(s)  # the common case: one more line of the speech
         self.flush()
 
     def _next_nonblank(self, i: int) -> bool:
