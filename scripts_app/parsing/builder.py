@@ -70,10 +70,15 @@ class Builder:
     def speech(self, names: list[str], text: str, directions: list[str], line: int,
                extra: dict | None = None) -> bool:
         """Add one speech; returns False (with a warning) when it has no spoken text."""
-        names = [n for n in (clean_name(n) for n in names) if n]
+        if len(names) == 1:  # the common case, without building generators
+            first = clean_name(names[0])
+            names = [first] if first else []
+        else:
+            names = [n for n in (clean_name(n) for n in names) if n]
         if not names:
             return False
-        directions = [d for d in (clean_direction(d) for d in directions) if d]
+        if directions:
+            directions = [d for d in (clean_direction(d) for d in directions) if d]
         if not text.strip():
             self.warn(line, f"The cue {names[0]} has no dialogue after it — skipped.")
             if directions:
@@ -87,7 +92,7 @@ class Builder:
                 keys.append(k)
                 self.chars[k]["count"] += 1
         emotion = None
-        for d in directions:
+        for d in directions or ():
             found, unknown = emotion_for_direction(d, self.name_words)
             if found and (emotion is None or found["intensity"] > emotion["intensity"]):
                 emotion = found
@@ -153,13 +158,17 @@ class Builder:
             skey = normalise(s["act"] or "") + "|" + normalise(title_text)
             scene_seen[skey] += 1
             scene_id = short_hash("scene", skey, str(scene_seen[skey]))
-            seen: Counter = Counter()
+            seen: dict = {}
             elements = []
+            append = elements.append
             for kind, key, _written, text, direction, emotion, line, fields in s["elements"]:
-                ckey = (kind, key or "", normalise(text))
-                seen[ckey] += 1
+                key = key or ""
+                flat = normalise(text)
+                ckey = (kind, key, flat)
+                n = seen.get(ckey, 0) + 1
+                seen[ckey] = n
                 el = {
-                    "id": short_hash(scene_id, kind, key or "", ckey[2], str(seen[ckey])),
+                    "id": short_hash(scene_id, kind, key, flat, str(n)),
                     "type": kind,
                     "character": char_ids[key] if key else None,
                     "text": text,
@@ -171,7 +180,7 @@ class Builder:
                     if "characters" in fields:
                         fields = dict(fields, characters=[char_ids[c] for c in fields["characters"]])
                     el.update(fields)
-                elements.append(el)
+                append(el)
             scenes.append({"id": scene_id, "index": index, "title": title_text, "act": s["act"],
                            "elements": elements})
         warnings = [{"line": line, "message": msg} for line, msg in sorted(self.warnings, key=lambda w: w[0])]

@@ -10,6 +10,7 @@ import unicodedata
 from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^\w]+")
+_ODD_SPACE = re.compile(r"[^\S ]")  # any whitespace but a plain space
 
 
 @lru_cache(maxsize=4096)
@@ -21,8 +22,15 @@ def slugify(name: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Case- and whitespace-insensitive form of a text, used for hashing (C-speed, no regex)."""
-    return " ".join(text.casefold().split())
+    """The form of a text that ids hash: re-wrapping lines or re-spacing words keeps an id.
+
+    Element texts come out of the layout parsers already stripped, with single spaces and
+    single newlines, so the common case is one replace; anything else takes the full path.
+    """
+    flat = text.replace("\n", " ")
+    if "  " in flat or flat[:1] == " " or flat[-1:] == " " or _ODD_SPACE.search(flat):
+        return " ".join(flat.split())
+    return flat
 
 
 def short_hash(*parts: str) -> str:
