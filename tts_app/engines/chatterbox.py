@@ -190,9 +190,11 @@ def _clamp(value, lo: float, hi: float, default: float) -> float:
     return min(hi, max(lo, v))
 
 
-class ChatterboxEngine(Engine):
-    name = "chatterbox"
-    label = "Chatterbox"
+class LocalWeightsEngine(Engine):
+    """An engine whose weights a parent put under data/models/<weights_subdir>/ and whose
+    cloned voices are the reference clips in data/voices/ (both moveable for tests)."""
+
+    weights_subdir = ""
 
     def __init__(self, models_dir: Path | str | None = None, voices_dir: Path | str | None = None) -> None:
         super().__init__()
@@ -201,24 +203,32 @@ class ChatterboxEngine(Engine):
         self._upstream = None
         self._model = None
         self._device = ""
-        self._dtype = "float32"
-        self._builtin_conds = None
-        self._conds: dict[str, object] = {}  # voice id -> prepared Conditionals
-        self._fast = None  # chatterbox_fast.FastChatterbox, made on first batched call
-        self.max_chars = DEFAULT_MAX_CHARS
 
-    # -- locations ---------------------------------------------------------
     @property
     def models_dir(self) -> Path:
         return self._models_dir or default_models_dir()
 
     @property
     def weights_dir(self) -> Path:
-        return self.models_dir / "chatterbox"
+        return self.models_dir / self.weights_subdir
 
     @property
     def voices_dir(self) -> Path:
         return self._voices_dir or default_voices_dir()
+
+
+class ChatterboxEngine(LocalWeightsEngine):
+    name = "chatterbox"
+    label = "Chatterbox"
+    weights_subdir = "chatterbox"
+
+    def __init__(self, models_dir: Path | str | None = None, voices_dir: Path | str | None = None) -> None:
+        super().__init__(models_dir, voices_dir)
+        self._dtype = "float32"
+        self._builtin_conds = None
+        self._conds: dict[str, object] = {}  # voice id -> prepared Conditionals
+        self._fast = None  # chatterbox_fast.FastChatterbox, made on first batched call
+        self.max_chars = DEFAULT_MAX_CHARS
 
     @staticmethod
     def dtype_name() -> str:

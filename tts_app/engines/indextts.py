@@ -27,16 +27,14 @@ from .base import (
     Availability,
     Capabilities,
     Clip,
-    Engine,
     EngineFailed,
     EngineUnavailable,
     SynthesisRequest,
     Voice,
 )
 from .chatterbox import (
+    LocalWeightsEngine,
     checkpoint_digest,
-    default_models_dir,
-    default_voices_dir,
     go_offline,
     module_installed,
     package_version,
@@ -105,29 +103,10 @@ def _fp16_enabled() -> bool:
     return os.environ.get(FP16_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-class IndexTTS2Engine(Engine):
+class IndexTTS2Engine(LocalWeightsEngine):
     name = "indextts2"
     label = "IndexTTS2"
-
-    def __init__(self, models_dir: Path | str | None = None, voices_dir: Path | str | None = None) -> None:
-        super().__init__()
-        self._models_dir = Path(models_dir) if models_dir else None
-        self._voices_dir = Path(voices_dir) if voices_dir else None
-        self._upstream = None
-        self._model = None
-        self._device = ""
-
-    @property
-    def models_dir(self) -> Path:
-        return self._models_dir or default_models_dir()
-
-    @property
-    def weights_dir(self) -> Path:
-        return self.models_dir / "index-tts"
-
-    @property
-    def voices_dir(self) -> Path:
-        return self._voices_dir or default_voices_dir()
+    weights_subdir = "index-tts"
 
     # -- description -------------------------------------------------------
     def capabilities(self) -> Capabilities:
