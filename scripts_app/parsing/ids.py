@@ -10,7 +10,6 @@ import unicodedata
 from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^\w]+")
-_ODD_SPACE = re.compile(r"[^\S ]")  # any whitespace but a plain space
 
 
 @lru_cache(maxsize=4096)
@@ -28,7 +27,8 @@ def normalise(text: str) -> str:
     single newlines, so the common case is one replace; anything else takes the full path.
     """
     flat = text.replace("\n", " ")
-    if "  " in flat or flat[:1] == " " or flat[-1:] == " " or _ODD_SPACE.search(flat):
+    # isprintable() is False for every whitespace character but the plain space.
+    if "  " in flat or flat[:1] == " " or flat[-1:] == " " or not flat.isprintable():
         return " ".join(flat.split())
     return flat
 
