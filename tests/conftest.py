@@ -44,3 +44,17 @@ def signed_in(client):
                            HTTP_HOST="localhost")
     assert response.status_code == 200
     return response.json()["token"]
+
+
+@pytest.fixture
+def in_process_wsgi(transactional_db):
+    """For schemathesis driving the WSGI app in this process: as Django's test client
+    does, a finished request must not close the test's database connection."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)

@@ -5,8 +5,6 @@ Runs in-process over WSGI, signed in with a Bearer token, with a fixed seed.
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -16,17 +14,6 @@ from scripts_app.services import script_create
 from sessions_app.signin import pin_verify
 
 CHECKS = [not_a_server_error, response_schema_conformance]
-
-
-@pytest.fixture
-def in_process_wsgi(transactional_db):
-    # Django's test client does the same: a finished request must not close the
-    # test's database connection (that would end its transaction).
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
-    yield
-    for signal in (request_started, request_finished):
-        signal.connect(close_old_connections)
 
 
 @pytest.fixture

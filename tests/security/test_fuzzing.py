@@ -12,8 +12,6 @@ import secrets
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
@@ -32,16 +30,6 @@ PUBLIC = ("/api/auth/verify", "/api/health")
 SIGNED_IN_EXAMPLES = 50
 SIGNED_OUT_EXAMPLES = 30
 LEAK_EXAMPLES = 40
-
-
-@pytest.fixture
-def in_process_wsgi(transactional_db):
-    # As Django's test client does: a finished request must not close the test's connection.
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
-    yield
-    for signal in (request_started, request_finished):
-        signal.connect(close_old_connections)
 
 
 @pytest.fixture
