@@ -1,9 +1,16 @@
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "runthru_site.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+
+from django.conf import settings  # noqa: E402
+
+from .http import PooledASGIHandler  # noqa: E402
+
+django_asgi_app = PooledASGIHandler(threads=settings.RUNTHRU_HTTP_THREADS,
+                                    stream_threads=settings.RUNTHRU_HTTP_STREAM_THREADS)
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402

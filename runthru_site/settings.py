@@ -129,8 +129,9 @@ TEMPLATES = [
 # --- Database ----------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    # Under ASGI every request runs in a fresh thread, so persistent connections
-    # would pile up until PostgreSQL refuses more: use a small pool per process.
+    # A small pool per process caps how many connections web threads, stream threads
+    # and workers hold between them, however many processes run (PostgreSQL refuses
+    # more than max_connections). Django's pool needs conn_max_age=0.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1, "max_size": env_int("RUNTHRU_DB_POOL_SIZE", 8), "timeout": 20,
@@ -149,6 +150,9 @@ else:
                 "timeout": 30,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # Web requests run on a few long-lived threads (runthru_site/http.py): each
+            # keeps its connection instead of opening the file anew for every request.
+            "CONN_MAX_AGE": env_int("RUNTHRU_DB_CONN_MAX_AGE", 600),
             # A file, not memory, so worker processes started by tests share it.
             "TEST": {"NAME": str(RUNTHRU_DB_DIR / "test-runthru.db")},
         }
@@ -184,6 +188,11 @@ Q_CLUSTER = {
     "label": "Background tasks",
 }
 # Seconds one line may take before its engine counts as hung (neural engines on a CPU are slow).
+# Threads per web process that run requests, and that read streaming answers (audio,
+# the SSE progress stream) part by part. The GIL lets one thread compute at a time, so a
+# few are enough to overlap waits on the database and the disk.
+RUNTHRU_HTTP_THREADS = env_int("RUNTHRU_HTTP_THREADS", 8)
+RUNTHRU_HTTP_STREAM_THREADS = env_int("RUNTHRU_HTTP_STREAM_THREADS", 32)
 RUNTHRU_LINE_TIMEOUT = env_int("RUNTHRU_LINE_TIMEOUT", 120)
 # How many queue tasks one generation job is split over (they share its lines).
 RUNTHRU_WORKERS_PER_JOB = env_int("RUNTHRU_WORKERS_PER_JOB", Q_CLUSTER["workers"])

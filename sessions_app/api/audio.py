@@ -12,7 +12,7 @@ from tts_app.selectors import clip_for_line
 from tts_app.services import default_voice_assignments, engine_for_new_session
 
 from ..errors import error_response
-from ..selectors import script_by_id, session_get
+from ..selectors import plain_id, script_by_id, session_get
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -64,14 +64,17 @@ class AudioLineView(APIView):
         summary="A line's audio",
     )
     def get(self, request, script_id: str, line_id: str):
-        script = script_by_id(script_id)
         session_id = request.query_params.get("session")
         if session_id:
             session = session_get(session_id)
+            # The session brings its script along: reading it again would cost a query and
+            # decoding the whole parsed script a second time, on the busiest endpoint.
+            script = session.script if session.script_id == plain_id(script_id) else script_by_id(script_id)
             if session.script_id != script.pk:
                 raise NotFound("That rehearsal belongs to a different script.")
             engine, voices = session.tts_engine, session.voice_assignments
         else:
+            script = script_by_id(script_id)
             engine = engine_for_new_session()
             voices = default_voice_assignments(script=script, user_role=None, engine=engine)
         row = clip_for_line(script, line_id, engine=engine, voice_assignments=voices)
