@@ -33,6 +33,7 @@ class Builder:
         self.warnings: list[tuple[int, str]] = []
         self.chars: dict[str, dict] = {}
         self.name_words: set[str] = set()
+        self._forms: dict[str, tuple[str, dict]] = {}  # clean cue -> (key, info), see _count_form
         self.speech_count = 0
 
     # -- structure -------------------------------------------------------------------------
@@ -48,24 +49,28 @@ class Builder:
     def warn(self, line: int, message: str) -> None:
         self.warnings.append((line, message))
 
-    def character(self, written: str) -> str:
-        name = clean_name(written)
-        key = slugify(name)
-        key = self.alias_map.get(key, key)
-        info = self.chars.get(key)
-        if info is None:
-            info = {"key": key, "forms": Counter(), "count": 0}
-            self.chars[key] = info
-            for w in _WORDS.findall(name):
-                self.name_words.add(w.casefold())
-        info["forms"][name] += 1
-        return key
+    def _count_form(self, name: str) -> tuple[str, dict]:
+        """(key, info) of the character a clean cue names, counting the form it was written in."""
+        known = self._forms.get(name)
+        if known is None:  # first time this exact form is seen: a few hundred per play at most
+            key = slugify(name)
+            key = self.alias_map.get(key, key)
+            info = self.chars.get(key)
+            if info is None:
+                info = {"key": key, "forms": {}, "count": 0}  # forms: written form -> count
+                self.chars[key] = info
+                for w in _WORDS.findall(name):
+                    self.name_words.add(w.casefold())
+            known = self._forms[name] = (key, info)
+        forms = known[1]["forms"]
+        forms[name] = forms.get(name, 0) + 1  # a plain dict: twice as fast as a Counter here
+        return known
 
     # -- elements ------------------------------------------------------------------------------
     def direction(self, text: str, line: int) -> None:
         text = text.strip()
         if text:
-            self._ensure_scene(line)["elements"].append(("direction", None, None, text, None, None, line, {}))
+            self._ensure_scene(line)["elements"].append(("direction", None, None, text, None, None, line, None))
 
     def speech(self, names: list[str], text: str, directions: list[str], line: int,
                extra: dict | None = None) -> bool:
@@ -79,36 +84,53 @@ class Builder:
             return False
         if directions:
             directions = [d for d in (clean_direction(d) for d in directions) if d]
-        if not text.strip():
+        text = text.strip()
+        if not text:
             self.warn(line, f"The cue {names[0]} has no dialogue after it — skipped.")
             if directions:
                 self.direction("; ".join(directions), line)
             return False
-        scene = self._ensure_scene(line)
+        scene = self.scene or self._ensure_scene(line)
+        if len(names) == 1:
+            key, info = self._count_form(names[0])
+            info["count"] += 1
+            keys = (key,)
+        else:
+            keys = self._count_joint(names)
+        direction = emotion = None
+        if directions:
+            direction = "; ".join(directions)
+            emotion = self._emotion(directions, line)
+        # extra fields of the element; None (not an empty dict) in the common case
+        fields = dict(extra) if extra else None
+        if len(keys) > 1:
+            fields = {**(fields or {}), "characters": keys}
+        scene["elements"].append(("dialogue", keys[0], names[0], text, direction, emotion, line, fields))
+        scene["dialogue"] += 1
+        self.speech_count += 1
+        return True
+
+    def _count_joint(self, names: list[str]) -> list[str]:
+        """Keys of the characters of a joint cue, each counted once."""
         keys: list[str] = []
         for n in names:
-            k = self.character(n)
+            k, info = self._count_form(n)
             if k not in keys:
                 keys.append(k)
-                self.chars[k]["count"] += 1
+                info["count"] += 1
+        return keys
+
+    def _emotion(self, directions: list[str], line: int) -> dict | None:
+        """The strongest emotion of a speech's directions; warns about unknown delivery words."""
         emotion = None
-        for d in directions or ():
+        for d in directions:
             found, unknown = emotion_for_direction(d, self.name_words)
             if found and (emotion is None or found["intensity"] > emotion["intensity"]):
                 emotion = found
             if unknown and len(_WORDS.findall(d)) <= _SHORT_DIRECTION:
                 listed = ", ".join(f"'{w}'" for w in unknown)
                 self.warn(line, f"Unknown delivery word(s) in direction: {listed} — read as neutral")
-        fields = dict(extra or {})
-        if len(keys) > 1:
-            fields["characters"] = keys
-        scene["elements"].append(
-            ("dialogue", keys[0], names[0], text.strip(), "; ".join(directions) or None, emotion, line,
-             fields)
-        )
-        scene["dialogue"] += 1
-        self.speech_count += 1
-        return True
+        return emotion
 
     # -- result ----------------------------------------------------------------------------
     def result(self, title: str, fmt: str) -> dict:
@@ -116,23 +138,20 @@ class Builder:
         char_ids: dict[str, str] = {}
         characters = []
         used_ids: set[str] = set()
-        order: list[str] = []
-        for s in kept:
-            for el in s["elements"]:
-                if el[0] == "dialogue":
-                    for k in el[7].get("characters", [el[1]]):
-                        if k not in char_ids:
-                            order.append(k)
-                            cid = k
-                            n = 2
-                            while cid in used_ids:
-                                cid = f"{k}-{n}"
-                                n += 1
-                            used_ids.add(cid)
-                            char_ids[k] = cid
+        # Characters in order of their first speech: speech() adds elements in reading order and
+        # creates a character (counted from 1) at its first speech, so self.chars is in that order.
+        order = [k for k, info in self.chars.items() if info["count"]]
+        for k in order:
+            cid = k
+            n = 2
+            while cid in used_ids:
+                cid = f"{k}-{n}"
+                n += 1
+            used_ids.add(cid)
+            char_ids[k] = cid
         for k in order:
             info = self.chars[k]
-            forms: Counter = info["forms"]
+            forms: dict[str, int] = info["forms"]
             groups: Counter = Counter()
             for form, n in forms.items():
                 groups[form.casefold()] += n
@@ -189,11 +208,11 @@ class Builder:
 
 
 _DIR_EDGE = re.compile(r"^[\s_*\[\](){}.:;,—–-]+|[\s_*\[\](){}:;,—–-]+$")
-_DIR_INNER = re.compile(r"_|\*")
 
 
+@lru_cache(maxsize=1024)  # plays repeat their directions: "Aside", "Exit", "Sings"
 def clean_direction(text: str) -> str:
-    text = _DIR_INNER.sub("", text.replace("\n", " "))
+    text = text.replace("\n", " ").replace("_", "").replace("*", "")
     text = _DIR_EDGE.sub("", text)
     text = _SPACES.sub(" ", text).strip()
     if text.endswith(".") and not text.endswith(".."):

@@ -35,7 +35,7 @@ def gutenberg_bounds(lines: list[str]) -> tuple[int, int, str | None]:
     limit = min(len(lines), 400)
     for i in range(limit):
         line = lines[i]
-        if line[:3] == "***" or line.lstrip()[:3] == "***":
+        if "***" in line and line.lstrip()[:3] == "***":  # one quick scan rules out most lines
             if _PG_START.match(line):
                 start = i + 1
                 break

@@ -7,6 +7,8 @@ _TITLE_PAGE = re.compile(r"^(?:title|credit|author|authors|source|draft date|con
 # jump from newline to newline instead of trying every position of a 200 KB text.
 _SCENE = re.compile(r"\n(?:INT|EXT|EST|INT\./EXT|INT/EXT|I/E)[. ]")
 _TRANSITION = re.compile(r"\n(?:>|[A-Z ]+TO:$|FADE (?:IN|OUT)[:.])", re.M)
+# Any line either of the two above could match starts so: one scan to rule both out.
+_SCREENPLAY_HINT = re.compile(r"\n(?:INT|EXT|EST|I/E|>|FADE |[A-Z ]+TO:$)", re.M)
 _BOLD_CUE = re.compile(r"\n\*\*[^*\n]{1,60}\*\*")
 _PERIOD_CUE = re.compile(r"\n[A-Z][A-Z .'’-]{1,40}\.$", re.M)
 
@@ -16,8 +18,10 @@ def detect_format(lines: list[str], start: int = 0, end: int | None = None) -> s
     end = len(lines) if end is None else end
     first = next((ln for ln in lines[start:min(end, start + 50)] if ln.strip()), "")
     text = "\n" + "\n".join(lines[start:end])
-    scenes = len(_SCENE.findall(text))
-    score = scenes * 3 + len(_TRANSITION.findall(text))
+    if _SCREENPLAY_HINT.search(text):
+        score = len(_SCENE.findall(text)) * 3 + len(_TRANSITION.findall(text))
+    else:
+        score = 0
     if _TITLE_PAGE.match(first) and start == 0:
         score += 6
     if score == 0:

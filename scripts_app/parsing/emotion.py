@@ -15,6 +15,7 @@ The table below is meant to be read and extended by hand. Each row is
 """
 
 import re
+from functools import lru_cache
 
 EMOTION_LABELS = (
     "angry", "sad", "happy", "excited", "afraid", "soft", "whisper", "shout", "sarcastic",
@@ -177,6 +178,8 @@ LEXICON: dict[str, dict] = {
 }
 _MAX_PHRASE = max(len(p.split()) for p in list(_PHRASES) + list(MODIFIERS))
 _MAX_WORDS = 60  # longer directions are stage business: scan only the first words
+# First words of the phrases of several words ("a" of "a little"): only they need the longer tries.
+_PHRASE_STARTS = frozenset(p.split(" ")[0] for p in list(_PHRASES) + list(MODIFIERS) if " " in p)
 
 
 def emotion_for_direction(
@@ -186,7 +189,22 @@ def emotion_for_direction(
 
     ``names`` are lower-cased character name words; they count as blocking words.
     """
-    raw = _WORD.findall(text[:2000])[:_MAX_WORDS]
+    best, candidates = _scan(text[:2000])
+    unknown = [w for w in candidates if w not in names]
+    if best is None:
+        return None, unknown
+    return {"label": best[0], "intensity": best[1], "valence": best[2]}, unknown
+
+
+@lru_cache(maxsize=1024)
+def _scan(text: str) -> tuple[tuple[str, float, str] | None, tuple[str, ...]]:
+    """(label, intensity, valence) of the strongest delivery word in the first 2000 characters of
+    a direction, and the words not recognised there, before character names are taken out.
+
+    Cached, as plays repeat directions ("Aside", "Sings"); emotion_for_direction builds a new
+    dict and list from the cached tuples for each call, so callers may change what they get.
+    """
+    raw = _WORD.findall(text)[:_MAX_WORDS]
     words = [w.replace("’", "'").casefold() for w in raw]
     best: tuple[str, float, str] | None = None
     unknown: list[str] = []
@@ -194,7 +212,8 @@ def emotion_for_direction(
     i, n = 0, len(words)
     while i < n:
         matched = False
-        for size in range(min(_MAX_PHRASE, n - i), 0, -1):
+        longest = min(_MAX_PHRASE, n - i) if words[i] in _PHRASE_STARTS else 1
+        for size in range(longest, 0, -1):
             phrase = " ".join(words[i:i + size]) if size > 1 else words[i]
             if phrase in MODIFIERS:
                 scale *= MODIFIERS[phrase]
@@ -216,9 +235,7 @@ def emotion_for_direction(
         word = words[i]
         if i and raw[i][0].isupper():
             pass  # a capitalised word after the first one is a name ("to Juliet")
-        elif word not in BLOCKING and word not in names and len(word) > 1:
+        elif word not in BLOCKING and len(word) > 1:
             unknown.append(word)
         i += 1
-    if best is None:
-        return None, unknown
-    return {"label": best[0], "intensity": best[1], "valence": best[2]}, unknown
+    return best, tuple(unknown)

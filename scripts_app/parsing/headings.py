@@ -19,6 +19,10 @@ CAST_RE = re.compile(
     r"(?:\s+(?:list|of\s+characters))?|the\s+cast|list\s+of\s+characters)\s*[.:]?$",
     re.I,
 )
+# Every pattern above starts with one of these words: one match rules out most lines.
+_FIRST_WORD = re.compile(
+    rf"^(?:act|scene|{_ORD}|the|prologue|epilogue|induction|interlude|interval|intermission|finale)", re.I
+)
 CONTENTS_RE = re.compile(r"^(?:table\s+of\s+)?contents\.?$", re.I)
 
 
@@ -32,7 +36,7 @@ def classify(text: str, markdown: bool) -> tuple[str, str] | None:
     For play-style (non-Markdown) lines the keyword must be capitalised, and an unnumbered
     ``SCENE`` must be upper case (``SCENE``, ``SCENE.`` or ``SCENE. A room``).
     """
-    if len(text) > 160:
+    if len(text) > 160 or not _FIRST_WORD.match(text):
         return None
     m = ACT_RE.match(text)
     if m and (markdown or _keyword_case_ok(m.group("kw"))):

@@ -12,6 +12,7 @@ One linear pass over the lines, with precompiled regexes that cannot backtrack b
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from .builder import Builder
 from .headings import CAST_RE, CONTENTS_RE, classify
@@ -24,6 +25,9 @@ _STANDALONE = re.compile(
     r"^(?P<name>[^\[\]()*_#:.]{1,60}?(?:\.[^\[\]()*_#:.]{1,40}?)?)[ \t]*"
     r"(?:[(\[](?P<dir>[^\])]{0,120})[\])])?[ \t]*(?P<punct>[.:：]?)[ \t]*$"
 )
+# A character that no cue name may hold (see names._ALLOWED) nor a cue line outside its
+# (direction): such a line is no standalone cue, and _STANDALONE need not try it.
+_NOT_IN_CUE = re.compile(r"[^\w\s.'’&/:：-]")
 _SEP = re.compile(r"\.[ \t]+|[:：][ \t]*|[ \t]*(?=[\[(])")
 _PRESCAN = re.compile(
     r"^[ \t]{0,3}([^\W\d_][\w'’-]*(?:[ ][\w'’-]+){0,3})[ \t]*([.:：])[ \t]+(?=\S)", re.M
@@ -33,21 +37,59 @@ _ENTER = re.compile(
 )
 _ITALIC_LINE = re.compile(r"^([_*])(?!\1)([^_*]*[^\s_*])\1[.:]?$")
 _INLINE_DIR = re.compile(r"[_*]{0,2}\[([^\]]{0,800})\][_*]{0,2}|[_*]{0,2}\(([^)]{0,400})\)[_*]{0,2}")
-_EMPHASIS = re.compile(r"[_*]+")
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")
 _LEAD = re.compile(r"^[\s.:,;—–-]*(?=\S)|^\s+$")
 _CLOSERS = {"[": "]", "(": ")"}
 
 
 class _Speech:
-    __slots__ = ("names", "line", "parts", "dirs", "extra")
+    __slots__ = ("names", "line", "parts", "dirs")
 
-    def __init__(self, names: list[str], line: int):
+    def __init__(self, names: tuple[str, ...], line: int):
         self.names = names
         self.line = line
         self.parts: list[str] = []
         self.dirs: list[str] = []
-        self.extra: dict = {}
+
+
+@lru_cache(maxsize=4096)
+def _bold_cue(s: str) -> tuple[str, str] | None:
+    """(name, rest) for a `**NAME**`, `**NAME:** text` or `**NAME** text` line, else None.
+
+    Cached: a Modern play repeats the same few dozen cue lines hundreds of times.
+    """
+    m = _BOLD_CUE.match(s)
+    if not m:
+        return None
+    name = m.group(1).strip()
+    if name[-1:] in ":.":
+        name = name[:-1].rstrip()
+    if not name_shape(name):
+        return None
+    rest = m.group(2)
+    if rest[:1] in ":.":
+        rest = rest[1:].lstrip()
+    return name, rest
+
+
+@lru_cache(maxsize=4096)
+def _italic_line(s: str) -> bool:
+    """`_Exit_`, `*Enter ROMEO*.`: one italic span, the whole line (cached: several callers ask)."""
+    return _ITALIC_LINE.match(s) is not None
+
+
+@lru_cache(maxsize=4096)
+def _cue_names(name: str) -> tuple[str, ...]:
+    """The names a cue stands for: several for a joint cue (`GWENDOLEN and CECILY`), else one."""
+    names = split_joint(name)
+    if len(names) > 1 and not all(name_shape(n) for n in names):
+        return (name,)
+    return names
+
+
+def _unemphasise(text: str) -> str:
+    """Drop Markdown emphasis marks: every `_` and `*` (two replaces beat a regex substitution)."""
+    return text.replace("_", "").replace("*", "")
 
 
 def _speech_text(raw: str, dirs: list[str]) -> str:
@@ -60,7 +102,7 @@ def _speech_text(raw: str, dirs: list[str]) -> str:
             return " "
         raw = _INLINE_DIR.sub(grab, raw)
     if "_" in raw or "*" in raw:
-        raw = _EMPHASIS.sub("", raw)
+        raw = _unemphasise(raw)
     out = []
     for line in raw.split("\n"):
         line = line.strip()
@@ -103,7 +145,7 @@ class MarkdownParser:
             self.cur = None
             dirs = cur.dirs
             text = _speech_text("\n".join(cur.parts), dirs)
-            self.b.speech(cur.names, text, dirs, cur.line, cur.extra)
+            self.b.speech(cur.names, text, dirs, cur.line)
         if self.pending:
             for text, line in self.pending:
                 self.b.direction(_clean_block(text), line)
@@ -111,10 +153,7 @@ class MarkdownParser:
 
     def open_speech(self, name: str, line: int, rest: str = "", direction: str | None = None) -> None:
         self.flush()
-        names = split_joint(name)
-        if len(names) > 1 and not all(name_shape(n) for n in names):
-            names = [name]
-        sp = _Speech(names, line)
+        sp = _Speech(_cue_names(name), line)
         if direction:
             sp.dirs.append(direction)
         if rest:
@@ -123,7 +162,7 @@ class MarkdownParser:
 
     def heading(self, text: str, kind: str | None, line: int, label: str = "") -> None:
         self.flush()
-        text = _EMPHASIS.sub("", text).strip()
+        text = _unemphasise(text).strip()
         if kind == "act":
             self.act = label
         elif kind == "part":
@@ -184,6 +223,8 @@ class MarkdownParser:
     def standalone_cue(self, s: str, i: int) -> tuple[str, str | None] | None:
         if len(s) > 90:
             return None
+        if "(" not in s and "[" not in s and _NOT_IN_CUE.search(s):
+            return None  # e.g. a verse line with a comma: cheaper to rule out than to match
         m = _STANDALONE.match(s)
         if not m:
             return None
@@ -229,7 +270,8 @@ class MarkdownParser:
                     return "\n".join(buf), "", j
                 j += 1
                 buf.append(lines[j].strip())
-        if s[:1] in "_*" and not _ITALIC_LINE.match(s):
+        italic = _italic_line(s)
+        if s[:1] in "_*" and not italic:
             mark = s[0]
             j, buf = i, [s]
             while j + 1 < self.end and lines[j + 1].strip() and j - i < 40:
@@ -239,7 +281,7 @@ class MarkdownParser:
                 if t.endswith(mark) or t.endswith(mark + "."):
                     break
             return "\n".join(buf), "", j
-        if _ITALIC_LINE.match(s):
+        if italic:
             return s, "", i
         # an "Enter …" or indented paragraph: up to the next blank line
         j, buf = i, [s]
@@ -253,7 +295,7 @@ class MarkdownParser:
         if c in "[(":
             return True
         if c in "_*":
-            if s[1:2] in ("[", "(") or _ITALIC_LINE.match(s):
+            if s[1:2] in ("[", "(") or _italic_line(s):
                 return True
             return s[1:2] not in ("_", "*", " ", "") and s.count(c) == 1
         if _ENTER.match(s):
@@ -265,6 +307,27 @@ class MarkdownParser:
             self.pending.append((text, line))
         else:
             self.b.direction(_clean_block(text), line)
+
+    def plain_lines(self, i: int) -> int:
+        """Append the plain lines that follow line i to the open speech; returns the last one used.
+
+        Most lines of a play are ordinary lines of a speech. One with no mark that run() looks
+        for (no heading, bold or italic mark, no colon near the start where an inline cue would
+        end it, not a short upper-case line ending in '.' or ':') can only be appended there, so
+        it skips run()'s checks. Call it with a speech open, nothing pending and no cast list.
+        """
+        lines, parts = self.lines, self.cur.parts
+        for j in range(i + 1, self.end):
+            s = lines[j].strip()
+            if not s or s[0] in "#*_":
+                return j - 1
+            # a colon in the first 64 characters (the test is cheaper for the many lines with none)
+            if ":" in s and ":" in s[:64] or "：" in s and "：" in s[:64]:
+                return j - 1
+            if s[-1] in ".:" and len(s) < 50 and s.upper() == s:
+                return j - 1
+            parts.append(s)
+        return self.end - 1
 
     def continue_speech(self, text: str) -> None:
         cur = self.cur
@@ -288,13 +351,13 @@ class MarkdownParser:
                 break
             raw = lines[i]
             s = raw.strip()
-            ln = i + 1
             if not s:
                 prev_blank = True
                 blank_run += 1
                 if blank_run >= 2:
                     in_cast = False
                 continue
+            ln = i + 1
             para = prev_blank or self.cur is None
             prev_blank = False
             blank_run = 0
@@ -302,7 +365,7 @@ class MarkdownParser:
             if c == "#":
                 m = _MD_HEADING.match(s)
                 if m:
-                    text = _EMPHASIS.sub("", m.group(2)).strip()
+                    text = _unemphasise(m.group(2)).strip()
                     kind = classify(text, True)
                     if kind:
                         in_cast = False
@@ -320,19 +383,13 @@ class MarkdownParser:
                         self.heading(text, None, ln)
                     continue
             if c == "*" and s[:2] == "**":
-                m = _BOLD_CUE.match(s)
-                if m:
-                    name = m.group(1).strip()
-                    if name[-1:] in ":.":
-                        name = name[:-1].rstrip()
-                    if name_shape(name):
-                        rest = m.group(2)
-                        if rest[:1] in ":.":
-                            rest = rest[1:].lstrip()
-                        in_cast = False
-                        self.bold_cues += 1
-                        self.open_speech(name, ln, rest)
-                        continue
+                cue = _bold_cue(s)
+                if cue is not None:
+                    in_cast = False
+                    self.bold_cues += 1
+                    self.open_speech(cue[0], ln, cue[1])
+                    i = self.plain_lines(i)
+                    continue
             if in_cast:
                 if para:
                     kind = classify(s, False)
@@ -356,10 +413,12 @@ class MarkdownParser:
                 cue = self.standalone_cue(s, i)
                 if cue:
                     self.open_speech(cue[0], ln, "", cue[1])
+                    i = self.plain_lines(i)
                     continue
                 inline = self.inline_cue(s, True)
                 if inline:
                     self.open_speech(inline[0], ln, inline[1])
+                    i = self.plain_lines(i)
                     continue
                 if self.is_direction_start(raw, s):
                     text, tail, j = self.direction_block(i, s)
@@ -373,6 +432,7 @@ class MarkdownParser:
                     continue
                 if self.cur is not None:
                     self.continue_speech(s)
+                    i = self.plain_lines(i)
                     continue
                 # prose outside any speech: a scene description
                 j, buf = i, [s]
@@ -386,7 +446,7 @@ class MarkdownParser:
                 i = j
                 continue
             # inside a speech, no blank line before
-            if c in "_*" and _ITALIC_LINE.match(s) and not s.startswith("**"):
+            if c in "_*" and _italic_line(s) and not s.startswith("**"):
                 self.pending.append((s, ln))
                 continue
             head = s[:64]
@@ -404,7 +464,8 @@ class MarkdownParser:
             if self.pending:
                 self.continue_speech(s)
             else:
-                self.cur.parts.append(s)  # the common case: one more line of the speech
+                self.cur.parts.append(s)
+            i = self.plain_lines(i)  # the common case: more lines of the speech
         self.flush()
 
     def _next_nonblank(self, i: int) -> bool:
@@ -412,8 +473,11 @@ class MarkdownParser:
 
 
 def _clean_block(text: str) -> str:
-    text = _EMPHASIS.sub("", text.replace("\n", " "))
-    text = _SPACES.sub(" ", text).strip()
+    text = text.replace("\n", " ")
+    text = _unemphasise(text)
+    if "  " in text or "\t" in text or "\u00a0" in text:  # else no run of two to squeeze
+        text = _SPACES.sub(" ", text)
+    text = text.strip()
     if text[:1] in "[(" and text[-1:] in "])":
         text = text[1:-1].strip()
     elif text[:1] in "[(" and text[-2:-1] in "])" and text[-1:] == ".":
