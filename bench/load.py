@@ -11,7 +11,7 @@ What it does, in a fresh temporary data dir (RUNTHRU_DATA_DIR):
    audio with the real job path (tts_app.jobs.job_for/job_run, espeak), so every
    line the clients ask for is a cached clip;
 2. starts daphne (``python -m daphne -b 127.0.0.1 -p PORT runthru_site.asgi:application``;
-   ``--web-procs N`` starts N of them on N ports, clients spread over them);
+   ``--web-procs N`` starts N sharing one port, as ``manage.py runthru`` does);
 3. signs in over the API (``POST /api/auth/verify``; ``--sign-ins`` times, the
    tokens are shared round-robin: each PIN check is a deliberately slow hash);
 4. runs the clients in a separate process (asyncio, a small keep-alive HTTP/1.1
@@ -53,6 +53,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from runthru_site.webservers import start_daphne, web_procs_default  # noqa: E402
+
 SAMPLE = REPO / "data" / "samples" / "the_lighthouse_keepers.md"
 PG_BASE = os.environ.get("RUNTHRU_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("RUNTHRU_BENCH_REDIS", "redis://127.0.0.1:6379/12")
@@ -407,19 +410,17 @@ def run(args) -> dict:
         say(f"  setup {time.monotonic() - t:.1f} s (audio for {len(info['audio_lines'])} lines with "
             f"{info['engine']}: {info['generate_seconds']} s)")
 
-        ports = _free_ports(args.web_procs)
-        for port in ports:
-            log = open(Path(data_dir) / f"daphne-{port}.log", "w")  # noqa: SIM115 - closed in finally
-            logs.append(log)
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), args.app],
-                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            ))
-        for port, proc in zip(ports, procs, strict=True):
-            _wait_ready(port, proc)
+        # Started as `manage.py runthru` starts them: N processes sharing one listening socket.
+        ports = _free_ports(1)
+        log = open(Path(data_dir) / "daphne.log", "w")  # noqa: SIM115 - closed in finally
+        logs.append(log)
+        procs += start_daphne(sys.executable, "127.0.0.1", ports[0], args.web_procs, args.app,
+                              cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        for proc in procs:
+            _wait_ready(ports[0], proc)
         servers = list(procs)
         tokens = _sign_in(ports[0], max(1, min(args.sign_ins, args.clients)))
-        say(f"  {len(servers)} daphne on {', '.join(map(str, ports))}; {len(tokens)} sign-ins; "
+        say(f"  {len(servers)} daphne on port {ports[0]}; {len(tokens)} sign-ins; "
             f"{args.clients} clients, think {args.think} s, {args.warmup} s warm-up + {args.seconds} s measured")
 
         plan = {**info, "ports": ports, "tokens": tokens, "clients": args.clients, "seconds": args.seconds,
@@ -435,9 +436,8 @@ def run(args) -> dict:
         cpu_after = [_cpu_seconds(p.pid) for p in servers]
         if client.returncode != 0:
             raise RuntimeError(f"the client process failed ({client.returncode}):\n{err[-3000:]}")
-        for proc, port in zip(servers, ports, strict=True):
-            if proc.poll() is not None:
-                raise RuntimeError(f"daphne on port {port} died during the run")
+        if any(proc.poll() is not None for proc in servers):
+            raise RuntimeError("a daphne process died during the run (see daphne.log with --keep)")
         result = json.loads(out.strip().splitlines()[-1])
         rows = summarize(result, args.seconds)
         wall = result["wall_seconds"]
@@ -483,7 +483,9 @@ def parser() -> argparse.ArgumentParser:
                    help="mean pause between a client's requests in seconds (0: closed loop)")
     p.add_argument("--mix", type=_parse_mix, default=_parse_mix("get=4,patch=3,audio=3"),
                    help="weights of the request kinds, e.g. get=4,patch=3,audio=3")
-    p.add_argument("--web-procs", type=int, default=1, help="daphne processes (one port each)")
+    p.add_argument("--web-procs", type=int, default=web_procs_default(),
+                   help="daphne processes sharing the port (default: as manage.py runthru, RUNTHRU_WEB_PROCS "
+                        "or one per core up to two)")
     p.add_argument("--sign-ins", type=int, default=4, help="real PIN sign-ins; clients share the tokens")
     p.add_argument("--app", default="runthru_site.asgi:application",
                    help="the ASGI application daphne serves (to try a changed app from another module)")

@@ -16,6 +16,16 @@ def pytest_sessionfinish(session, exitstatus):
         shutil.rmtree(data, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _forget_found_clips():
+    """Rolled-back tests reuse script ids, so clips remembered in one test must not serve the next."""
+    yield
+    from tts_app import selectors
+
+    selectors._found_clips.clear()
+    selectors._session_keys.cache_clear()
+
+
 @pytest.fixture
 def sample_text() -> str:
     return SAMPLE.read_text(encoding="utf-8")

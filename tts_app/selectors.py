@@ -106,16 +106,32 @@ def _session_keys(script, parsed_hash: str, engine: str, version: str, role: str
     return tuple(spec.key for _, spec in session_line_specs(fake))
 
 
+# Clips found for (script version, line, engine and version, voices): rehearsal asks for
+# the same clips over and over, and finding one costs hashing the line's spec and a query.
+# A clip's key hashes everything that shapes its sound, so a found clip stays right for
+# as long as its file is whole; only found clips are kept, and the file is checked each time.
+_found_clips: dict[tuple, AudioClip] = {}
+_FOUND_CLIPS_MAX = 4096
+
+
 def clip_for_line(script, line_id: str, *, engine: str, voice_assignments: dict) -> AudioClip | None:
     from scripts_app.selectors import script_element_by_id
 
     from . import cache
 
+    memo = (script.pk, script.parsed_hash, line_id, engine, get_engine(engine).version(),
+            json.dumps(voice_assignments, sort_keys=True), _voices_stamp(voice_assignments))
+    row = _found_clips.get(memo)
+    if row is not None and cache.file_ok(row.path, row.size):
+        return row
     element = script_element_by_id(script, line_id)
     if element is None or element["type"] != "dialogue":
         return None
     spec = line_spec_for(element, engine=engine, voice_assignments=voice_assignments)
     for row in AudioClip.objects.filter(key=spec.key, status=AudioClip.Status.READY)[:3]:
         if cache.file_ok(row.path, row.size):
+            if len(_found_clips) >= _FOUND_CLIPS_MAX:
+                _found_clips.clear()
+            _found_clips[memo] = row
             return row
     return None

@@ -46,6 +46,17 @@ def test_it_serves_a_generated_line(api, session, rank_line):
     assert int(response["Content-Length"]) == len(response.content)
 
 
+def test_a_clip_whose_file_went_missing_is_not_served_again(api, session, rank_line):
+    from tts_app import cache
+    from tts_app.models import AudioClip
+
+    generate(session)
+    assert api.get(url(session, rank_line)).status_code == 200
+    for row in AudioClip.objects.all():
+        cache.remove(row.path)
+    assert_error(api.get(url(session, rank_line)), 404, "not_generated")
+
+
 def test_it_answers_head_without_a_body(api, session, rank_line):
     generate(session)
     full = api.get(url(session, rank_line))

@@ -3,7 +3,6 @@
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from runthru_site.webservers import start_daphne, web_procs_default
 from scripts_app.models import Script
 from scripts_app.services import script_create
 from sessions_app.signin import pin_exists, pin_generate, pin_set
@@ -37,7 +37,8 @@ class Command(BaseCommand):
             return
         url = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/"
         python = sys.executable
-        procs = [*self._web(python, host, port), subprocess.Popen([python, "manage.py", "qcluster"])]
+        web = start_daphne(python, host, port, web_procs_default())
+        procs = [*web, subprocess.Popen([python, "manage.py", "qcluster"])]
         # `kill` (SIGTERM) stops everything as cleanly as Ctrl-C does.
         signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
         self.stdout.write(self.style.SUCCESS(f"\nRunThru is running: open {url}"))
@@ -56,22 +57,6 @@ class Command(BaseCommand):
                     p.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     p.kill()
-
-    def _web(self, python: str, host: str, port: int) -> list[subprocess.Popen]:
-        """One daphne process, or several sharing one listening socket (RUNTHRU_WEB_PROCS):
-        one Python process uses about one core, so a bigger machine serves more with more."""
-        app = "runthru_site.asgi:application"
-        count = max(1, int(os.environ.get("RUNTHRU_WEB_PROCS", "1")))
-        if count == 1:
-            return [subprocess.Popen([python, "-m", "daphne", "-b", host, "-p", str(port), app])]
-        listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((host, port))
-        listener.listen(1024)
-        listener.set_inheritable(True)
-        fd = str(listener.fileno())
-        return [subprocess.Popen([python, "-m", "daphne", "--fd", fd, app], pass_fds=[listener.fileno()])
-                for _ in range(count)]
 
     def _first_run(self):
         if not Script.objects.exists() and settings.SAMPLE_SCRIPT.exists():

@@ -1,0 +1,52 @@
+"""How RunThru starts its web server processes: used by ``manage.py runthru`` and by
+``bench/load.py``, so the benchmark measures exactly what a family runs.
+
+No Django imports: the benchmark calls this from a process without settings.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+
+APP = "runthru_site.asgi:application"
+
+
+def web_procs_default() -> int:
+    """RUNTHRU_WEB_PROCS, else one process per core up to two.
+
+    One daphne process computes on one core at a time (the GIL), so a single one leaves a
+    second core idle while requests queue; past two, a home machine has better uses for
+    its cores (the voice engines)."""
+    raw = os.environ.get("RUNTHRU_WEB_PROCS", "").strip()
+    if raw:
+        return max(1, int(raw))
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def daphne_options() -> list[str]:
+    """Quiet by default: a line per request drowns the PIN and the address a parent
+    needs in the terminal (and costs CPU). RUNTHRU_ACCESS_LOG=- (or a file) brings it back."""
+    access_log = os.environ.get("RUNTHRU_ACCESS_LOG", "").strip()
+    return ["--access-log", access_log] if access_log else ["-v", "0"]
+
+
+def start_daphne(python: str, host: str, port: int, count: int, app: str = APP, **popen) -> list[subprocess.Popen]:
+    """One daphne process, or several sharing one listening socket (the kernel hands each
+    new connection to whichever process is free to accept it)."""
+    if count == 1:
+        return [subprocess.Popen([python, "-m", "daphne", *daphne_options(), "-b", host, "-p", str(port), app],
+                                 **popen)]
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    listener.listen(1024)
+    listener.set_inheritable(True)
+    try:
+        fd = str(listener.fileno())
+        return [subprocess.Popen([python, "-m", "daphne", *daphne_options(), "--fd", fd, app],
+                                 pass_fds=[listener.fileno()], **popen)
+                for _ in range(count)]
+    finally:
+        listener.close()  # the children hold their own copies
