@@ -11,6 +11,7 @@ bench/results/chatterbox_batch.json.
 
     PYTHONPATH=. /work/venv-neural/bin/python bench/chatterbox_batch.py --lines 16
     python bench/chatterbox_batch.py --full --lines 64          # on a GPU
+    ... --s3gen-bf16   # also S3Gen's estimator in bf16: throughput and waveform SNR vs fp32
 """
 
 from __future__ import annotations
@@ -63,6 +64,11 @@ def main() -> None:
     ap.add_argument("--checkpoint", type=Path, help="reuse/build the checkpoint here")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "chatterbox_batch.json")
     ap.add_argument("--skip-upstream", action="store_true")
+    ap.add_argument(
+        "--s3gen-bf16",
+        action="store_true",
+        help="also run the batched path with S3Gen's estimator in bf16 (same tokens): throughput, waveform SNR vs fp32",
+    )
     args = ap.parse_args()
 
     import torch
@@ -164,29 +170,56 @@ def main() -> None:
         }
 
     # -- RunThru: batched -----------------------------------------------------------
-    fast.stats = cf.FastStats()
     items = [cf.FastItem(x, conds, max_new_tokens=n, greedy=True) for x, n in zip(lines, caps, strict=False)]
-    reset_peak()
-    first = {}
-    t0 = time.perf_counter()
-    wavs = fast.generate(items, on_clip=lambda i, w: first.setdefault("t", time.perf_counter() - t0))
-    sync()
-    wall = time.perf_counter() - t0
-    audio = sum(len(w) for w in wavs)
-    st = fast.stats
-    res["runthru"] = {
-        "wall_s": wall,
-        "lines_per_s": len(lines) / wall,
-        "audio_s": audio / SR,
-        "audio_s_per_s": audio / SR / wall,
-        "rtf": wall / (audio / SR),
-        "t3_s": st.t3.seconds,
-        "t3_tokens_per_s": st.t3.tokens / st.t3.seconds,
-        "s3gen_s": st.s3gen_seconds,
-        "watermark_s_background": st.watermark_seconds,
-        "first_clip_s": first.get("t"),
-        "peak_mib": peak(),
-    }
+
+    def run_fast(s3gen_dtype=None):
+        """One timed fast.generate(); clips as handed to on_clip (before the watermark)."""
+        fast.stats = cf.FastStats()
+        fast.s3gen_dtype = s3gen_dtype
+        reset_peak()
+        first, clips = {}, {}
+
+        def on_clip(i, w):
+            first.setdefault("t", time.perf_counter() - t0)
+            clips[i] = w
+
+        torch.manual_seed(0)  # the flow-matching noise: same draws for the fp32 and bf16 runs
+        t0 = time.perf_counter()
+        wavs = fast.generate(items, on_clip=on_clip)
+        sync()
+        wall = time.perf_counter() - t0
+        audio = sum(len(w) for w in wavs)
+        st = fast.stats
+        row = {
+            "wall_s": wall,
+            "lines_per_s": len(lines) / wall,
+            "audio_s": audio / SR,
+            "audio_s_per_s": audio / SR / wall,
+            "rtf": wall / (audio / SR),
+            "t3_s": st.t3.seconds,
+            "t3_tokens_per_s": st.t3.tokens / st.t3.seconds,
+            "s3gen_s": st.s3gen_seconds,
+            "watermark_s_background": st.watermark_seconds,
+            "first_clip_s": first.get("t"),
+            "peak_mib": peak(),
+        }
+        return row, [clips[i] for i in range(len(items))]
+
+    res["runthru"], clips32 = run_fast()
+    if args.s3gen_bf16:
+        import numpy as np
+
+        res["runthru_s3gen_bf16"], clips16 = run_fast(torch.bfloat16)
+        a, b = np.concatenate(clips32), np.concatenate(clips16)
+        same = [len(x) for x in clips32] == [len(x) for x in clips16]
+        err = float(np.linalg.norm(a - b) / max(np.linalg.norm(a), 1e-12)) if same else float("nan")
+        res["s3gen_bf16_vs_fp32"] = {
+            "same_audio_length": same,
+            "wav_rel_l2": err,
+            "wav_snr_db": -20 * float(np.log10(err)) if err > 0 else float("inf"),
+            "s3gen_speedup": res["runthru"]["s3gen_s"] / res["runthru_s3gen_bf16"]["s3gen_s"],
+        }
+        fast.s3gen_dtype = None
     if up_tokens:
         total = sum(len(u) for u in up_tokens)
         agree = sum(int((u[: len(g)] == g[: len(u)]).sum()) for u, g in zip(up_tokens, fast.last_tokens, strict=False))
@@ -201,22 +234,25 @@ def main() -> None:
             "t3": ours["t3_tokens_per_s"] / up["t3_tokens_per_s"],
             "s3gen": up["s3gen_s"] / ours["s3gen_s"],
         }
+        if "runthru_s3gen_bf16" in res:
+            res["speedup"]["throughput_s3gen_bf16"] = res["runthru_s3gen_bf16"]["lines_per_s"] / up["lines_per_s"]
     if device == "cpu":
         res["note"] = "peak_mib is the process's max RSS so far (upstream ran first)"
     fast.close()
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(res, indent=2))
-    rows = [k for k in ("upstream", "runthru") if k in res]
+    rows = [k for k in ("upstream", "runthru", "runthru_s3gen_bf16") if k in res]
     keys = ["wall_s", "lines_per_s", "audio_s_per_s", "rtf", "t3_tokens_per_s", "t3_s", "s3gen_s"]
     keys += ["first_clip_s", "peak_mib"]
     print(f"{res['device']}  {res['model']}  {res['lines']} lines, batch {batch}")
-    print(f"{'':16}" + "".join(f"{r:>12}" for r in rows))
+    names = {"runthru_s3gen_bf16": "s3gen-bf16"}
+    print(f"{'':16}" + "".join(f"{names.get(r, r):>12}" for r in rows))
     for k in keys:
         print(f"{k:16}" + "".join(f"{res[r][k]:12.3f}" for r in rows))
-    for k in ("faithfulness", "speedup"):
+    for k in ("faithfulness", "speedup", "s3gen_bf16_vs_fp32"):
         if k in res:
-            print(k, {a: round(b, 3) if isinstance(b, float) else b for a, b in res[k].items()})
+            print(k, {a: float(f"{b:.4g}") if isinstance(b, float) else b for a, b in res[k].items()})
     print("wrote", args.out)
 
 

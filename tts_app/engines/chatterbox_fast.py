@@ -32,6 +32,14 @@ modules and weights unchanged (``t3.prepare_input_embeds``, ``t3.tfmr``,
   ``token_len`` masks; the mel of each line is cut to ``2 × tokens`` frames
   (what upstream produces) and vocoded on its own (HiFiGAN per line, exact
   lengths, no padded tail). Lines of different voices form separate groups.
+  On CPU the flow-matching estimator (~90% of S3Gen) is compute-bound, so a
+  bigger batch saves nothing while right-padding short lines to the longest
+  one is pure waste: ``plan_s3gen_batches`` cuts the length-sorted lines into
+  batches whose padded frames stay within a few percent of the real ones.
+* **Optional bf16 S3Gen estimator** (``s3gen_dtype=torch.bfloat16``, off by
+  default): the estimator runs under ``torch.autocast``; about 1.5x faster
+  S3Gen on CPUs with native bf16, at the price of rounding (mel SNR ~40 dB vs
+  fp32). The ODE state, the encoder and HiFiGAN stay float32.
 * **Watermarking off the critical path.** Upstream's Perth watermark is
   applied in a background thread while the next group is synthesized.
 """
@@ -347,10 +355,65 @@ def _mask_lookahead(encoder):
             h.remove()
 
 
-def s3gen_batch(s3gen, token_lists: list, ref_dict: dict) -> list:
+def plan_s3gen_batches(lengths: list[int], max_batch: int, prompt_frames: int = 0, max_padding: float | None = 0.1):
+    """Cut lines, already sorted by token count (ascending), into consecutive
+    S3Gen batches of at most ``max_batch``; returns lists of positions.
+
+    A batch costs about rows x padded frames (the estimator is compute-bound on
+    CPU), so a line joins the current batch only while the batch's padded
+    frames stay within ``max_padding`` of its real frames (prompt + 2 per
+    token). ``max_padding=None``: plain chunks of ``max_batch`` (e.g. on a GPU,
+    where padding is nearly free and bigger batches pay).
+    """
+    groups: list[list[int]] = []
+    cur: list[int] = []
+    real = 0
+    for pos, n in enumerate(lengths):
+        frames = prompt_frames + TOKEN_MEL_RATIO * int(n)
+        too_padded = max_padding is not None and (len(cur) + 1) * frames > (1 + max_padding) * (real + frames)
+        if cur and (len(cur) >= max_batch or too_padded):
+            groups.append(cur)
+            cur, real = [], 0
+        cur.append(pos)
+        real += frames
+    if cur:
+        groups.append(cur)
+    return groups
+
+
+@contextlib.contextmanager
+def _estimator_autocast(estimator, dtype):
+    """Run the flow-matching estimator (only) under ``torch.autocast(dtype)``.
+
+    Autocast rather than bf16 weights: it keeps LayerNorm, softmax and the
+    residual stream in float32 (mel SNR ~42 dB vs ~27 dB for an estimator cast
+    to bf16 outright, same speed), and upstream's Euler solver keeps its state
+    in the estimator's (float32) dtype. The instance attribute shadows the
+    class's ``forward`` and is removed afterwards.
+    """
+    if dtype is None:
+        yield
+        return
+    torch = _torch()
+    device_type = "cuda" if next(estimator.parameters()).device.type == "cuda" else "cpu"
+    forward = estimator.forward
+
+    def autocast_forward(*args, **kwargs):
+        with torch.autocast(device_type=device_type, dtype=dtype):
+            return forward(*args, **kwargs).float()
+
+    estimator.forward = autocast_forward
+    try:
+        yield
+    finally:
+        del estimator.forward
+
+
+def s3gen_batch(s3gen, token_lists: list, ref_dict: dict, dtype=None) -> list:
     """Waveforms (1D float tensors) for lines sharing one voice: batched flow
     matching over right-padded tokens, then HiFiGAN per line, like upstream's
-    ``s3gen.inference``."""
+    ``s3gen.inference``. ``dtype=torch.bfloat16``: the flow-matching estimator
+    under autocast (see ``_estimator_autocast``); None = float32, upstream's math."""
     torch = _torch()
     dev = s3gen.device
     out: list = [None] * len(token_lists)
@@ -359,7 +422,7 @@ def s3gen_batch(s3gen, token_lists: list, ref_dict: dict) -> list:
         out[i] = torch.zeros(0)
     if not live:
         return out
-    with torch.inference_mode():
+    with torch.inference_mode(), _estimator_autocast(s3gen.flow.decoder.estimator, dtype):
         lens = torch.tensor([token_lists[i].numel() for i in live], device=dev)
         toks = torch.zeros(len(live), int(lens.max()), dtype=torch.long, device=dev)
         for row, i in enumerate(live):
@@ -393,11 +456,21 @@ class FastChatterbox:
         static_cache: bool = True,
         autocast_dtype=None,
         watermark: bool = True,
+        s3gen_dtype=None,
+        s3gen_max_padding: float | None | str = "auto",
     ):
+        """``autocast_dtype``: T3 under autocast (None = float32). ``s3gen_dtype``:
+        S3Gen's flow-matching estimator under autocast, e.g. ``torch.bfloat16``
+        (None = float32, the default: upstream's math). ``s3gen_max_padding``:
+        see ``plan_s3gen_batches``; "auto" = 0.1 on CPU, None (no split) on GPU."""
         self.model = model
         self.batch_size = max(1, int(batch_size))
         self.t3 = BatchedT3(model.t3, check_every=check_every, static_cache=static_cache, autocast_dtype=autocast_dtype)
         self.watermark = watermark and getattr(model, "watermarker", None) is not None
+        self.s3gen_dtype = s3gen_dtype
+        if s3gen_max_padding == "auto":
+            s3gen_max_padding = None if model.s3gen.device.type == "cuda" else 0.1
+        self.s3gen_max_padding = s3gen_max_padding
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chatterbox-watermark")
         self._lock = threading.Lock()
         self.stats = FastStats()
@@ -447,10 +520,14 @@ class FastChatterbox:
             for idx in groups.values():
                 ref = items[idx[0]].conds.gen
                 idx = sorted(idx, key=lambda i: tokens[i].numel())
-                for start in range(0, len(idx), self.batch_size):
-                    part = idx[start : start + self.batch_size]
+                prompt_frames = int(ref["prompt_feat"].shape[1]) if "prompt_feat" in ref else 0
+                plan = plan_s3gen_batches(
+                    [tokens[i].numel() for i in idx], self.batch_size, prompt_frames, self.s3gen_max_padding
+                )
+                for positions in plan:
+                    part = [idx[p] for p in positions]
                     t = time.perf_counter()
-                    wavs = s3gen_batch(self.model.s3gen, [tokens[i] for i in part], ref)
+                    wavs = s3gen_batch(self.model.s3gen, [tokens[i] for i in part], ref, dtype=self.s3gen_dtype)
                     self.stats.s3gen_seconds += time.perf_counter() - t
                     for i, w in zip(part, wavs, strict=False):
                         wav = w.detach().float().cpu().numpy()
