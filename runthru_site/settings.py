@@ -191,7 +191,7 @@ Q_CLUSTER = {
 # Threads per web process that run requests, and that read streaming answers (audio,
 # the SSE progress stream) part by part. The GIL lets one thread compute at a time, so a
 # few are enough to overlap waits on the database and the disk.
-RUNTHRU_HTTP_THREADS = env_int("RUNTHRU_HTTP_THREADS", 8)
+RUNTHRU_HTTP_THREADS = env_int("RUNTHRU_HTTP_THREADS", 2)
 RUNTHRU_HTTP_STREAM_THREADS = env_int("RUNTHRU_HTTP_STREAM_THREADS", 32)
 RUNTHRU_LINE_TIMEOUT = env_int("RUNTHRU_LINE_TIMEOUT", 120)
 # How many queue tasks one generation job is split over (they share its lines).

@@ -63,8 +63,15 @@ def relative_path_for(key: str) -> str:
     return f"{key[:2]}/{key}.wav"
 
 
+# The shape relative_path_for() writes: it has no ".." and no second separator, so it
+# cannot leave the cache and needs no resolve() (two realpath walks on every audio request).
+_OWN_SHAPE = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}\.wav")
+
+
 def absolute(relative: str) -> Path:
     """Resolve a path that came from the database, refusing anything outside the cache."""
+    if _OWN_SHAPE.fullmatch(relative):
+        return audio_root() / relative
     root = audio_root().resolve()
     path = (root / relative).resolve()
     if root not in path.parents:

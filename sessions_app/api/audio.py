@@ -12,7 +12,7 @@ from tts_app.selectors import clip_for_line
 from tts_app.services import default_voice_assignments, engine_for_new_session
 
 from ..errors import error_response
-from ..selectors import plain_id, script_by_id, session_get
+from ..selectors import plain_id, script_by_id, session_for_audio
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -66,7 +66,7 @@ class AudioLineView(APIView):
     def get(self, request, script_id: str, line_id: str):
         session_id = request.query_params.get("session")
         if session_id:
-            session = session_get(session_id)
+            session = session_for_audio(session_id)
             # The session brings its script along: reading it again would cost a query and
             # decoding the whole parsed script a second time, on the busiest endpoint.
             script = session.script if session.script_id == plain_id(script_id) else script_by_id(script_id)
