@@ -263,4 +263,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("RUNTHRU_LOG_LEVEL", "WARNING")},
+    # A 4xx is an answer, not a fault: a mistyped PIN shouldn't print "Unauthorized" into the
+    # terminal where a parent reads the PIN. Server errors (5xx) are still logged.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }

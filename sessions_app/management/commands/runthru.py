@@ -51,7 +51,9 @@ class Command(BaseCommand):
         finally:
             for p in procs:
                 if p.poll() is None:
-                    p.send_signal(signal.SIGINT)
+                    # SIGTERM, not SIGINT: a shell starts background jobs with SIGINT
+                    # ignored, and daphne and the cluster both stop cleanly on SIGTERM.
+                    p.terminate()
             for p in procs:
                 try:
                     p.wait(timeout=15)
