@@ -187,12 +187,12 @@ Q_CLUSTER = {
     "poll": 0.5,
     "label": "Background tasks",
 }
-# Seconds one line may take before its engine counts as hung (neural engines on a CPU are slow).
 # Threads per web process that run requests, and that read streaming answers (audio,
 # the SSE progress stream) part by part. The GIL lets one thread compute at a time, so a
 # few are enough to overlap waits on the database and the disk.
 RUNTHRU_HTTP_THREADS = env_int("RUNTHRU_HTTP_THREADS", 2)
 RUNTHRU_HTTP_STREAM_THREADS = env_int("RUNTHRU_HTTP_STREAM_THREADS", 32)
+# Seconds one line may take before its engine counts as hung (neural engines on a CPU are slow).
 RUNTHRU_LINE_TIMEOUT = env_int("RUNTHRU_LINE_TIMEOUT", 120)
 # How many queue tasks one generation job is split over (they share its lines).
 RUNTHRU_WORKERS_PER_JOB = env_int("RUNTHRU_WORKERS_PER_JOB", Q_CLUSTER["workers"])

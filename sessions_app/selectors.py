@@ -40,23 +40,24 @@ def session_list(*, script_id=None):
     return qs
 
 
-def session_get(session_id) -> RehearsalSession:
+def _one_session(queryset, session_id) -> RehearsalSession:
     try:
-        return RehearsalSession.objects.select_related("script").get(pk=uuid.UUID(str(session_id)))
+        return queryset.get(pk=uuid.UUID(str(session_id)))
     except (RehearsalSession.DoesNotExist, ValueError, TypeError):
         raise NotFound("We couldn't find that rehearsal. It may have been deleted.") from None
+
+
+def session_get(session_id) -> RehearsalSession:
+    return _one_session(RehearsalSession.objects.select_related("script"), session_id)
 
 
 def session_for_audio(session_id) -> RehearsalSession:
     """session_get without the script's text and parsed JSON: an audio request usually only
     needs the script's id and version (tts_app.selectors.clip_for_line remembers found clips),
     and decoding a whole play's JSON on every clip would cost more than serving the clip."""
-    try:
-        return (RehearsalSession.objects.select_related("script")
-                .defer("script__markdown_source", "script__parsed_json")
-                .get(pk=uuid.UUID(str(session_id))))
-    except (RehearsalSession.DoesNotExist, ValueError, TypeError):
-        raise NotFound("We couldn't find that rehearsal. It may have been deleted.") from None
+    queryset = RehearsalSession.objects.select_related("script").defer("script__markdown_source",
+                                                                      "script__parsed_json")
+    return _one_session(queryset, session_id)
 
 
 def session_state(session: RehearsalSession) -> dict:
