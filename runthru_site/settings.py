@@ -162,11 +162,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: broker, channel layer and cache in scale-out mode ---------------
 REDIS_URL = env_str("REDIS_URL")
 
+
+def redis_channel_layers(url: str) -> dict:
+    # redis-py 8 gives every socket read 5 s by default: the very time a channel receive
+    # blocks on Redis (channels_redis's brpop_timeout), so a quiet WebSocket failed after
+    # five seconds. Reads may take that wait plus a margin; a Redis that stops answering
+    # altogether is still noticed in 15 s.
+    return {
+        "default": {
+            "BACKEND": "tts_app.channel_layer.PatientRedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": url, "socket_timeout": 15}]},
+        }
+    }
+
+
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
-    }
+    CHANNEL_LAYERS = redis_channel_layers(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Workers are other processes: events reach the web process through the

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from urllib.parse import parse_qs
 
+import redis.exceptions
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from . import events
 
 POLL_SECONDS = 0.25
+# Redis may be restarting: the database poll still delivers every event, so the socket stays open.
+REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+log = logging.getLogger(__name__)
 
 
 @database_sync_to_async
@@ -57,14 +62,20 @@ class JobProgressConsumer(AsyncJsonWebsocketConsumer):
         self.finished = False
         await self.accept()
         if self.channel_layer is not None:
-            await self.channel_layer.group_add(events.group_name(self.job_id), self.channel_name)
+            try:
+                await self.channel_layer.group_add(events.group_name(self.job_id), self.channel_name)
+            except REDIS_DOWN:
+                log.warning("Redis is not answering: job %s's WebSocket hears events by polling only", self.job_id)
         self.poller = asyncio.ensure_future(self._poll())
 
     async def disconnect(self, code):
         if hasattr(self, "poller"):
             self.poller.cancel()
         if self.channel_layer is not None and hasattr(self, "job_id"):
-            await self.channel_layer.group_discard(events.group_name(self.job_id), self.channel_name)
+            try:
+                await self.channel_layer.group_discard(events.group_name(self.job_id), self.channel_name)
+            except REDIS_DOWN:
+                pass  # the group entry expires by itself (channels_redis group_expiry)
 
     async def _send(self, message: dict):
         if message["id"] <= self.last_id:

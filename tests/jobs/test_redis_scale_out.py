@@ -2,6 +2,7 @@
 carries the work and channels_redis carries progress to WebSocket clients."""
 
 import asyncio
+import logging
 import os
 import signal
 import subprocess
@@ -9,13 +10,16 @@ import sys
 
 import pytest
 import redis
+from asgiref.sync import sync_to_async
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 
+from runthru_site.asgi import application
+from runthru_site.settings import redis_channel_layers
 from sessions_app.services import session_create
 from tests.helpers import REPO, child_env, start_worker
 from tts_app import consumers
-from tts_app.jobs import job_for
+from tts_app.jobs import job_for, job_run
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -33,14 +37,18 @@ def redis_db():
     client.flushdb()
 
 
-def test_a_redis_worker_cluster_makes_the_audio_and_pushes_every_event_to_a_websocket(
-    script, signed_in, redis_db, settings, monkeypatch
-):
+@pytest.fixture
+def redis_layer(redis_db, settings):
     settings.REDIS_URL = REDIS_URL
-    settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
-    }
+    settings.CHANNEL_LAYERS = redis_channel_layers(REDIS_URL)
     channel_layers.backends = {}
+    yield
+    channel_layers.backends = {}
+
+
+def test_a_redis_worker_cluster_makes_the_audio_and_pushes_every_event_to_a_websocket(
+    script, signed_in, redis_layer, monkeypatch
+):
     # Only a Redis push makes the consumer look: proves events cross through channels_redis.
     monkeypatch.setattr(consumers, "POLL_SECONDS", 3600)
     session = session_create(script=script, user_role="maren")
@@ -49,7 +57,6 @@ def test_a_redis_worker_cluster_makes_the_audio_and_pushes_every_event_to_a_webs
     cluster = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=REPO,
                                env=child_env(REDIS_URL=REDIS_URL), start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    from runthru_site.asgi import application
 
     async def scenario():
         ws = WebsocketCommunicator(application, f"/ws/jobs/{job.pk}/?token={signed_in}",
@@ -75,8 +82,38 @@ def test_a_redis_worker_cluster_makes_the_audio_and_pushes_every_event_to_a_webs
             cluster.wait(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(cluster.pid, signal.SIGKILL)
-        channel_layers.backends = {}
     job.refresh_from_db()
     assert job.state == "done" and job.done + job.cached == job.total
     assert [m["event"] for m in messages].count("line") == job.total
     assert messages[-1]["event"] == "complete"
+
+
+def test_a_websocket_that_hears_nothing_for_a_while_stays_open_and_still_hears_pushes(
+    script, signed_in, redis_layer, monkeypatch, caplog
+):
+    # The wait is longer than redis-py's default 5 s socket read: with that default the
+    # socket closed with "internal error" before the job had even started.
+    monkeypatch.setattr(consumers, "POLL_SECONDS", 3600)
+    session = session_create(script=script, user_role="maren")
+    job = job_for(script=script, engine=session.tts_engine, user_role="maren",
+                  voice_assignments=session.voice_assignments, session=session, enqueue=False)
+
+    async def scenario():
+        ws = WebsocketCommunicator(application, f"/ws/jobs/{job.pk}/?token={signed_in}",
+                                   headers=[(b"host", b"localhost"), (b"origin", b"http://localhost")])
+        assert (await ws.connect())[0]
+        assert await ws.receive_nothing(timeout=7.5)
+        runner = asyncio.ensure_future(sync_to_async(job_run, thread_sensitive=False)(job_id=job.pk))
+        messages = []
+        while not messages or messages[-1]["event"] not in ("complete", "error", "cancelled"):
+            messages.append(await ws.receive_json_from(timeout=30))
+        await runner
+        await ws.disconnect()
+        return messages
+
+    with caplog.at_level(logging.WARNING, logger="tts_app"):
+        messages = asyncio.run(scenario())
+    job.refresh_from_db()
+    assert [m["event"] for m in messages].count("line") == job.total
+    assert messages[-1]["event"] == "complete"
+    assert not [r for r in caplog.records if "Redis is not answering" in r.getMessage()]

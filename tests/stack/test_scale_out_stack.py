@@ -60,12 +60,13 @@ def stack():
     script_id = int(subprocess.run([*manage, "shell", "-c", setup], cwd=REPO, env=env, check=True,
                                    capture_output=True, text=True).stdout.split()[-1])
     port = _free_port()
+    logs = {name: open(Path(data) / f"{name}.log", "w+") for name in ("web", "cluster-1", "cluster-2")}
     procs = [
         subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
                           "runthru_site.asgi:application"], cwd=REPO, env=env, start_new_session=True,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+                         stdout=logs["web"], stderr=subprocess.STDOUT),
         *[subprocess.Popen([*manage, "qcluster"], cwd=REPO, env=env, start_new_session=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)],
+                           stdout=logs[name], stderr=subprocess.STDOUT) for name in ("cluster-1", "cluster-2")],
     ]
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -88,6 +89,11 @@ def stack():
                 p.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
+        # pytest shows this only when the test failed: what each process said at the end.
+        for log_name, log in logs.items():
+            log.seek(0)
+            print(f"--- {log_name} (last lines) ---", *log.read().splitlines()[-40:], sep="\n")
+            log.close()
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         shutil.rmtree(data, ignore_errors=True)
 
