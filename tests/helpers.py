@@ -92,3 +92,39 @@ def start_worker(code: str, **extra) -> subprocess.Popen:
     """Run Python code in a fresh process with Django set up on the test database."""
     prelude = "import django; django.setup()\n"
     return subprocess.Popen([sys.executable, "-c", prelude + code], env=child_env(**extra), cwd=REPO)
+
+
+def queued_job(script, user_role: str = "maren"):
+    """A generation job for a new session, not yet on the queue (tests run it themselves)."""
+    from sessions_app.services import session_create
+    from tts_app.jobs import job_for
+
+    session = session_create(script=script, user_role=user_role)
+    return job_for(script=script, engine=session.tts_engine, user_role=user_role,
+                   voice_assignments=session.voice_assignments, session=session, enqueue=False)
+
+
+def job_socket(job, token: str):
+    """A WebSocket client of /ws/jobs/{id}/ on the real ASGI application, from a local page."""
+    from channels.testing import WebsocketCommunicator
+
+    from runthru_site.asgi import application
+
+    return WebsocketCommunicator(application, f"/ws/jobs/{job.pk}/?token={token}",
+                                 headers=[(b"host", b"localhost"), (b"origin", b"http://localhost")])
+
+
+async def run_job_and_listen(ws, job) -> list[dict]:
+    """Run the job in a worker thread while ``ws`` listens; every message up to the final one."""
+    import asyncio
+
+    from asgiref.sync import sync_to_async
+
+    from tts_app.jobs import job_run
+
+    runner = asyncio.ensure_future(sync_to_async(job_run, thread_sensitive=False)(job_id=job.pk))
+    messages: list[dict] = []
+    while not messages or messages[-1]["event"] not in ("complete", "error", "cancelled"):
+        messages.append(await ws.receive_json_from(timeout=30))
+    await runner
+    return messages

@@ -14,13 +14,11 @@ import pytest
 import redis
 from asgiref.sync import sync_to_async
 from channels.layers import channel_layers
-from channels.testing import WebsocketCommunicator
 
-from runthru_site.asgi import application
 from runthru_site.settings import redis_channel_layers
 from sessions_app.services import session_create
-from tests.helpers import REPO, child_env, start_worker
-from tts_app.jobs import job_for, job_run
+from tests.helpers import REPO, child_env, job_socket, queued_job, run_job_and_listen, start_worker
+from tts_app.jobs import job_for
 from tts_app.models import GenerationJob, JobLine
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -101,23 +99,16 @@ def test_a_websocket_stays_open_while_redis_restarts_and_hears_the_whole_job(scr
     settings.CHANNEL_LAYERS = redis_channel_layers(url)
     channel_layers.backends = {}
     servers = [_redis_server(port, workdir)]
-    session = session_create(script=script, user_role="maren")
-    job = job_for(script=script, engine=session.tts_engine, user_role="maren",
-                  voice_assignments=session.voice_assignments, session=session, enqueue=False)
+    job = queued_job(script)
 
     async def scenario():
-        ws = WebsocketCommunicator(application, f"/ws/jobs/{job.pk}/?token={signed_in}",
-                                   headers=[(b"host", b"localhost"), (b"origin", b"http://localhost")])
+        ws = job_socket(job, signed_in)
         assert (await ws.connect())[0]
         servers[0].kill()  # Redis dies under a listening socket ...
         await sync_to_async(servers[0].wait)()
         assert await ws.receive_nothing(timeout=2)
         servers[0] = await sync_to_async(_redis_server)(port, workdir)  # ... and comes back, empty
-        runner = asyncio.ensure_future(sync_to_async(job_run, thread_sensitive=False)(job_id=job.pk))
-        messages = []
-        while not messages or messages[-1]["event"] not in ("complete", "error", "cancelled"):
-            messages.append(await ws.receive_json_from(timeout=30))
-        await runner
+        messages = await run_job_and_listen(ws, job)
         await ws.disconnect()
         return messages
 

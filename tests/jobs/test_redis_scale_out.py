@@ -10,16 +10,15 @@ import sys
 
 import pytest
 import redis
-from asgiref.sync import sync_to_async
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 
 from runthru_site.asgi import application
 from runthru_site.settings import redis_channel_layers
 from sessions_app.services import session_create
-from tests.helpers import REPO, child_env, start_worker
+from tests.helpers import REPO, child_env, job_socket, queued_job, run_job_and_listen, start_worker
 from tts_app import consumers
-from tts_app.jobs import job_for, job_run
+from tts_app.jobs import job_for
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -94,20 +93,13 @@ def test_a_websocket_that_hears_nothing_for_a_while_stays_open_and_still_hears_p
     # The wait is longer than redis-py's default 5 s socket read: with that default the
     # socket closed with "internal error" before the job had even started.
     monkeypatch.setattr(consumers, "POLL_SECONDS", 3600)
-    session = session_create(script=script, user_role="maren")
-    job = job_for(script=script, engine=session.tts_engine, user_role="maren",
-                  voice_assignments=session.voice_assignments, session=session, enqueue=False)
+    job = queued_job(script)
 
     async def scenario():
-        ws = WebsocketCommunicator(application, f"/ws/jobs/{job.pk}/?token={signed_in}",
-                                   headers=[(b"host", b"localhost"), (b"origin", b"http://localhost")])
+        ws = job_socket(job, signed_in)
         assert (await ws.connect())[0]
         assert await ws.receive_nothing(timeout=7.5)
-        runner = asyncio.ensure_future(sync_to_async(job_run, thread_sensitive=False)(job_id=job.pk))
-        messages = []
-        while not messages or messages[-1]["event"] not in ("complete", "error", "cancelled"):
-            messages.append(await ws.receive_json_from(timeout=30))
-        await runner
+        messages = await run_job_and_listen(ws, job)
         await ws.disconnect()
         return messages
 

@@ -7,19 +7,13 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from runthru_site.asgi import application
-from sessions_app.services import session_create
-from tts_app.jobs import job_for, job_run
+from tests.helpers import queued_job
+from tts_app.jobs import job_run
 from tts_app.models import JobEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LOCAL = [(b"host", b"localhost"), (b"origin", b"http://localhost")]
-
-
-def _queued_job(script):
-    session = session_create(script=script, user_role="maren")
-    return job_for(script=script, engine=session.tts_engine, user_role="maren",
-                   voice_assignments=session.voice_assignments, session=session, enqueue=False)
 
 
 async def _receive_all(communicator, limit=200):
@@ -33,7 +27,7 @@ async def _receive_all(communicator, limit=200):
 
 
 def test_a_signed_in_client_hears_every_line_then_complete(script, signed_in):
-    job = _queued_job(script)
+    job = queued_job(script)
 
     async def scenario():
         ws = WebsocketCommunicator(application, f"/ws/jobs/{job.pk}/?token={signed_in}", headers=LOCAL)
@@ -54,7 +48,7 @@ def test_a_signed_in_client_hears_every_line_then_complete(script, signed_in):
 
 
 def test_a_client_that_reconnects_resumes_after_the_last_event_it_saw(script, signed_in):
-    job = _queued_job(script)
+    job = queued_job(script)
     job_run(job_id=job.pk)
     ids = list(JobEvent.objects.filter(job=job).values_list("id", flat=True))
 
@@ -70,7 +64,7 @@ def test_a_client_that_reconnects_resumes_after_the_last_event_it_saw(script, si
 
 
 def test_a_client_without_sign_in_is_turned_away(script):
-    job = _queued_job(script)
+    job = queued_job(script)
 
     async def scenario():
         ws = WebsocketCommunicator(application, f"/ws/jobs/{job.pk}/?token=forged", headers=LOCAL)
@@ -82,7 +76,7 @@ def test_a_client_without_sign_in_is_turned_away(script):
 
 
 def test_a_page_from_another_site_is_turned_away(script, signed_in):
-    job = _queued_job(script)
+    job = queued_job(script)
 
     async def scenario():
         ws = WebsocketCommunicator(application, f"/ws/jobs/{job.pk}/?token={signed_in}",
