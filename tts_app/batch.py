@@ -103,6 +103,11 @@ def run_batch(job, lines: list[JobLine], elements: dict) -> list[Outcome]:
     ready = _ready_rows({spec.key for _, spec in todo})
     owner = _owner()
     claimed = _claim_many({spec.key for _, spec in todo if spec.key not in ready}, owner)
+    if claimed:
+        # Another worker may have finished one of these between the look-up and the claim
+        # (its rows turn READY before it lets go): look again now that nobody else can be
+        # making them, or the same clip is made twice.
+        ready.update(_ready_rows(claimed))
     to_make: dict[str, LineSpec] = {}
     waiting: list[tuple[JobLine, LineSpec]] = []
     for line, spec in todo:

@@ -145,3 +145,26 @@ def test_an_engine_that_hangs_is_given_up_and_the_line_falls_back(script, monkey
     job = job_run(job_id=_job(script, engine="scripted").pk)
     assert job.state == GenerationJob.State.DONE and job.failed == 0
     assert set(AudioClip.objects.values_list("engine", flat=True)) == {"espeak"}
+
+
+def test_a_clip_another_worker_finishes_just_before_the_claim_is_not_made_again(script, monkeypatch):
+    from tts_app import batch
+
+    use_engine(monkeypatch, ScriptedEngine())
+    first, second = _job(script, engine="scripted"), _job(script, engine="scripted", reuse=False)
+    claim_many, raced = batch._claim_many, []
+
+    def other_worker_finishes_first(keys, owner):
+        if not raced:  # between this worker's cache look-up and its claim, the other job makes every clip
+            raced.append(True)
+            job_run(job_id=second.pk)
+        return claim_many(keys, owner)
+
+    monkeypatch.setattr(batch, "_claim_many", other_worker_finishes_first)
+    ScriptedEngine.calls = 0
+    first = job_run(job_id=first.pk)
+    second.refresh_from_db()
+    distinct = AudioClip.objects.filter(status="ready").values("key").distinct().count()
+    assert ScriptedEngine.calls == distinct == second.done
+    assert first.done == 0 and first.cached == first.total
+    _all_ready_clips_are_good()
