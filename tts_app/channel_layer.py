@@ -18,6 +18,8 @@ from channels_redis.core import RedisChannelLayer
 
 log = logging.getLogger(__name__)
 
+# What a Redis that is restarting or unreachable raises.
+REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 RETRY_FIRST_SECONDS = 0.5
 RETRY_MAX_SECONDS = 5.0
 
@@ -28,9 +30,8 @@ class PatientRedisChannelLayer(RedisChannelLayer):
         while True:
             try:
                 return await super().receive(channel)
-            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+            except REDIS_DOWN as exc:
                 if wait == RETRY_FIRST_SECONDS:
                     log.warning("Redis is not answering (%s); WebSocket pushes wait, database polling goes on", exc)
                 await asyncio.sleep(wait)
                 wait = min(wait * 2, RETRY_MAX_SECONDS)
-

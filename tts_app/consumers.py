@@ -6,15 +6,13 @@ import asyncio
 import logging
 from urllib.parse import parse_qs
 
-import redis.exceptions
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from . import events
+from .channel_layer import REDIS_DOWN
 
 POLL_SECONDS = 0.25
-# Redis may be restarting: the database poll still delivers every event, so the socket stays open.
-REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 log = logging.getLogger(__name__)
 
 
@@ -64,7 +62,7 @@ class JobProgressConsumer(AsyncJsonWebsocketConsumer):
         if self.channel_layer is not None:
             try:
                 await self.channel_layer.group_add(events.group_name(self.job_id), self.channel_name)
-            except REDIS_DOWN:
+            except REDIS_DOWN:  # the database poll still delivers every event
                 log.warning("Redis is not answering: job %s's WebSocket hears events by polling only", self.job_id)
         self.poller = asyncio.ensure_future(self._poll())
 

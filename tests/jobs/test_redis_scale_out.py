@@ -11,14 +11,12 @@ import sys
 import pytest
 import redis
 from channels.layers import channel_layers
-from channels.testing import WebsocketCommunicator
 
-from runthru_site.asgi import application
+# Loaded here, not first inside a test: its django.setup() resets logging, which would drop caplog's handler.
+import runthru_site.asgi  # noqa: F401, I001
 from runthru_site.settings import redis_channel_layers
-from sessions_app.services import session_create
 from tests.helpers import REPO, child_env, job_socket, queued_job, run_job_and_listen, start_worker
 from tts_app import consumers
-from tts_app.jobs import job_for
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -50,16 +48,13 @@ def test_a_redis_worker_cluster_makes_the_audio_and_pushes_every_event_to_a_webs
 ):
     # Only a Redis push makes the consumer look: proves events cross through channels_redis.
     monkeypatch.setattr(consumers, "POLL_SECONDS", 3600)
-    session = session_create(script=script, user_role="maren")
-    job = job_for(script=script, engine=session.tts_engine, user_role="maren",
-                  voice_assignments=session.voice_assignments, session=session, enqueue=False)
+    job = queued_job(script)
     cluster = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=REPO,
                                env=child_env(REDIS_URL=REDIS_URL), start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     async def scenario():
-        ws = WebsocketCommunicator(application, f"/ws/jobs/{job.pk}/?token={signed_in}",
-                                   headers=[(b"host", b"localhost"), (b"origin", b"http://localhost")])
+        ws = job_socket(job, signed_in)
         assert (await ws.connect())[0]
         enqueuer = start_worker(f"from tts_app.jobs import job_enqueue; job_enqueue(job_id={job.pk})",
                                 REDIS_URL=REDIS_URL)
