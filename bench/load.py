@@ -72,6 +72,9 @@ def _setup_main(sessions: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "runthru_site.settings")
     import django
 
+    from runthru_site.datadir import prepare
+
+    prepare()
     django.setup()
     from django.core.management import call_command
 
@@ -87,11 +90,11 @@ def _setup_main(sessions: int) -> None:
     first = session_create(script=script, user_role=ROLE)
     started = time.monotonic()
     job = job_for(script=script, engine=first.tts_engine, user_role=ROLE, voice_assignments=first.voice_assignments,
-                  session=first, reuse=False, enqueue=False)
+                  session_id=first.pk, reuse=False, enqueue=False)
     job_run(job_id=job.pk)
     job.refresh_from_db()
-    if job.failed or job.done + job.cached != job.total:
-        raise SystemExit(f"audio generation failed: {job.done} made, {job.cached} cached, {job.failed} failed")
+    if job.failed or job.made + job.cached != job.total:
+        raise SystemExit(f"audio generation failed: {job.made} made, {job.cached} cached, {job.failed} failed")
     gen_seconds = time.monotonic() - started
     ids = [str(first.pk)]
     for _ in range(sessions - 1):

@@ -28,6 +28,9 @@ def _setup(data_dir: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "runthru_site.settings")
     import django
 
+    from runthru_site.datadir import prepare
+
+    prepare()
     django.setup()
 
 

@@ -3,7 +3,10 @@ import os
 
 import django
 
+from .datadir import prepare
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "runthru_site.settings")
+prepare()
 django.setup(set_prefix=False)
 
 from django.conf import settings  # noqa: E402
@@ -17,7 +20,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
-from tts_app.routing import websocket_urlpatterns  # noqa: E402
+from web.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -1,7 +1,7 @@
 """The one kind of error a service raises when the user asked for something wrong.
 
 Views never build error responses by hand: they let a UserError through and
-sessions_app.errors turns it into the API's one JSON error shape.
+web.errors turns it into the API's one JSON error shape.
 """
 
 from __future__ import annotations

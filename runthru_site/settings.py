@@ -8,45 +8,35 @@ channels_redis, cache) switch it over.
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 import dj_database_url
 
+from .datadir import BASE_DIR, data_dir, folders, local_secret_key
 from .env import env_bool, env_int, env_list, env_str
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 VERSION = "0.1.0"
 
-# --- Runtime data ------------------------------------------------------------
-DATA_DIR = Path(env_str("RUNTHRU_DATA_DIR") or BASE_DIR / "data").resolve()
-RUNTHRU_DB_DIR = DATA_DIR / "database"
-RUNTHRU_SCRIPTS_DIR = DATA_DIR / "scripts"
-RUNTHRU_AUDIO_DIR = DATA_DIR / "audio-cache"
-RUNTHRU_MODELS_DIR = DATA_DIR / "models"
-RUNTHRU_VOICES_DIR = DATA_DIR / "voices"
-_DIRS = (DATA_DIR / "staticfiles", RUNTHRU_DB_DIR, RUNTHRU_SCRIPTS_DIR, RUNTHRU_AUDIO_DIR, RUNTHRU_MODELS_DIR,
-         RUNTHRU_VOICES_DIR)
-for _d in _DIRS:
-    _d.mkdir(parents=True, exist_ok=True)
+# --- Runtime data (the folders are made by datadir.prepare(), not here) --------
+DATA_DIR = data_dir()
+_FOLDERS = folders(DATA_DIR)
+RUNTHRU_DB_DIR = _FOLDERS["database"]
+RUNTHRU_SCRIPTS_DIR = _FOLDERS["scripts"]  # uploaded script files, kept as the parent gave them
+RUNTHRU_AUDIO_DIR = _FOLDERS["audio"]
+RUNTHRU_MODELS_DIR = _FOLDERS["models"]
+RUNTHRU_VOICES_DIR = _FOLDERS["voices"]
 
 SAMPLE_SCRIPT = BASE_DIR / "data" / "samples" / "the_lighthouse_keepers.md"
+
+# Where `manage.py runthru` listens.
+RUNTHRU_HOST = env_str("RUNTHRU_HOST", "127.0.0.1")
+RUNTHRU_PORT = env_int("RUNTHRU_PORT", 8000)
 
 # --- Security ----------------------------------------------------------------
 PRODUCTION = env_bool("RUNTHRU_PRODUCTION", False)
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
-
-def _local_secret_key() -> str:
-    # A home install has no one to set a secret: make one on first run and keep it.
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-SECRET_KEY = env_str("DJANGO_SECRET_KEY") or ("" if PRODUCTION else _local_secret_key())
+SECRET_KEY = env_str("DJANGO_SECRET_KEY") or ("" if PRODUCTION else local_secret_key(DATA_DIR))
 if PRODUCTION and len(SECRET_KEY) < 50:
     from django.core.exceptions import ImproperlyConfigured
 
@@ -90,15 +80,16 @@ INSTALLED_APPS = [
     "scripts_app",
     "sessions_app",
     "tts_app",
+    "web",
 ]
 
 MIDDLEWARE = [
     # Outermost, so even errors raised by other middleware reach /api/ clients as JSON.
-    "sessions_app.middleware.ApiErrorMiddleware",
+    "web.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "sessions_app.middleware.ApiBodyLimitMiddleware",
+    "web.middleware.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -222,17 +213,17 @@ LOGIN_URL = "/admin/login/"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "sessions_app.authentication.BearerTokenAuthentication",
-        "sessions_app.authentication.PinSessionAuthentication",
+        "web.authentication.BearerTokenAuthentication",
+        "web.authentication.PinSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["sessions_app.authentication.IsSignedIn"],
+    "DEFAULT_PERMISSION_CLASSES": ["web.authentication.IsSignedIn"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
-    "EXCEPTION_HANDLER": "sessions_app.errors.exception_handler",
+    "EXCEPTION_HANDLER": "web.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
@@ -257,7 +248,7 @@ RUNTHRU_MAX_VOICE_BYTES = env_int("RUNTHRU_MAX_VOICE_BYTES", 12 * 1024 * 1024)
 
 # --- Static files, i18n ------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT = _FOLDERS["static"]
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

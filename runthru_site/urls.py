@@ -7,6 +7,6 @@ admin.site.index_title = "Scripts, voices and audio"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/", include("sessions_app.urls")),
-    path("", include("sessions_app.pages.urls")),
+    path("api/", include("web.urls")),
+    path("", include("web.pages.urls")),
 ]

@@ -1,7 +1,7 @@
 """How RunThru starts its web server processes: used by ``manage.py runthru`` and by
 ``bench/load.py``, so the benchmark measures exactly what a family runs.
 
-No Django imports: the benchmark calls this from a process without settings.
+No Django settings: the benchmark calls this from a process without them.
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+
+from .env import env_int, env_str
 
 APP = "runthru_site.asgi:application"
 
@@ -19,16 +21,13 @@ def web_procs_default() -> int:
     One daphne process computes on one core at a time (the GIL), so a single one leaves a
     second core idle while requests queue; past two, a home machine has better uses for
     its cores (the voice engines)."""
-    raw = os.environ.get("RUNTHRU_WEB_PROCS", "").strip()
-    if raw:
-        return max(1, int(raw))
-    return max(1, min(2, os.cpu_count() or 1))
+    return max(1, env_int("RUNTHRU_WEB_PROCS", min(2, os.cpu_count() or 1)))
 
 
 def daphne_options() -> list[str]:
     """Quiet by default: a line per request drowns the PIN and the address a parent
     needs in the terminal (and costs CPU). RUNTHRU_ACCESS_LOG=- (or a file) brings it back."""
-    access_log = os.environ.get("RUNTHRU_ACCESS_LOG", "").strip()
+    access_log = env_str("RUNTHRU_ACCESS_LOG")
     return ["--access-log", access_log] if access_log else ["-v", "0"]
 
 

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from runthru_site.errors import UserError
 
 from .models import Script
-from .services import clean_aliases, script_delete, script_text_from_bytes, script_validate
+from .services import clean_aliases, script_delete, script_from_upload, script_validate
 
 
 class ScriptAdminForm(forms.ModelForm):
@@ -27,12 +27,12 @@ class ScriptAdminForm(forms.ModelForm):
         data = super().clean()
         upload = data.get("upload")
         if upload:
-            if not (upload.name or "").lower().endswith((".md", ".markdown", ".txt", ".fountain", ".spmd")):
-                raise ValidationError("Upload a script saved as .md, .txt or .fountain.")
             try:
-                data["markdown_source"] = script_text_from_bytes(upload.read())
+                data["markdown_source"], detected = script_from_upload(upload)
             except UserError as exc:
                 raise ValidationError(exc.message) from None
+            if (data.get("format") or "auto") == "auto":
+                data["format"] = detected
         if not data.get("markdown_source"):
             raise ValidationError("Paste the script text or upload a file.")
         try:
@@ -51,14 +51,14 @@ class ScriptAdminForm(forms.ModelForm):
 @admin.register(Script)
 class ScriptAdmin(admin.ModelAdmin):
     form = ScriptAdminForm
-    list_display = ["title", "character_count", "line_count", "warning_count", "audio_size", "updated_at"]
+    list_display = ["title", "character_count", "line_count", "warning_count", "updated_at"]
     search_fields = ["title"]
     readonly_fields = ["structure", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "format", "upload", "markdown_source", "aliases"]}),
         ("What RunThru understood", {"fields": ["structure", "created_at", "updated_at"]}),
     ]
-    actions = ["delete_with_audio", "purge_audio", "regenerate_audio"]
+    actions = ["delete_with_audio"]
 
     @admin.display(description="Characters")
     def character_count(self, obj: Script) -> int:
@@ -67,31 +67,6 @@ class ScriptAdmin(admin.ModelAdmin):
     @admin.display(description="Lines")
     def line_count(self, obj: Script) -> int:
         return obj.line_count
-
-    @admin.display(description="Audio")
-    def audio_size(self, obj: Script) -> str:
-        from django.db.models import Sum
-
-        total = obj.audio_clips.filter(status="ready").aggregate(s=Sum("size"))["s"] or 0
-        return f"{obj.audio_clips.filter(status='ready').count()} clips, {total / 1e6:.1f} MB"
-
-    @admin.action(description="Delete the selected scripts' audio")
-    def purge_audio(self, request, queryset):
-        from tts_app.purge import purge
-
-        freed = sum(purge(script_id=s.pk).bytes for s in queryset)
-        self.message_user(request, f"Deleted the audio, freeing {freed / 1e6:.1f} MB.")
-
-    @admin.action(description="Generate the selected scripts' audio again (every role)")
-    def regenerate_audio(self, request, queryset):
-        from tts_app.jobs import job_for
-        from tts_app.services import default_voice_assignments, engine_for_new_session
-
-        engine = engine_for_new_session()
-        for s in queryset:
-            voices = default_voice_assignments(script=s, user_role=None, engine=engine)
-            job_for(script=s, engine=engine, user_role=None, voice_assignments=voices, reuse=False)
-        self.message_user(request, "Queued. Follow the progress under Generation jobs.")
 
     @admin.display(description="Warnings")
     def warning_count(self, obj: Script) -> int:

@@ -1,15 +1,15 @@
 from django.db import models
 
+from .parsing import FORMATS
+
+# How the admin names each of the parser's formats.
+FORMAT_LABELS = {"auto": "Detect automatically", "markdown": "Markdown / plain text", "fountain": "Fountain"}
+
 
 class Script(models.Model):
-    class Format(models.TextChoices):
-        AUTO = "auto", "Detect automatically"
-        MARKDOWN = "markdown", "Markdown / plain text"
-        FOUNTAIN = "fountain", "Fountain"
-
     title = models.CharField(max_length=200)
     markdown_source = models.TextField(help_text="The script text as uploaded.")
-    format = models.CharField(max_length=10, choices=Format.choices, default=Format.AUTO)
+    format = models.CharField(max_length=10, choices=[(f, FORMAT_LABELS[f]) for f in FORMATS], default="auto")
     # Name variant -> canonical name, e.g. {"DOCTOR RANK": "RANK"}.
     aliases = models.JSONField(default=dict, blank=True)
     source_hash = models.CharField(max_length=64, blank=True, editable=False)

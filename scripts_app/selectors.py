@@ -18,6 +18,12 @@ def script_get(script_id) -> Script:
         raise NotFound("We couldn't find that script. It may have been deleted.") from None
 
 
+def script_find(ref: str) -> Script | None:
+    """A script by id or exact title (for commands a parent types)."""
+    found = Script.objects.filter(pk=int(ref)).first() if ref.isdigit() else None
+    return found or Script.objects.filter(title=ref).first()
+
+
 def script_elements(script: Script):
     """Every element in play order, with its scene index and line index."""
     for scene in script.scenes:

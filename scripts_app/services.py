@@ -11,9 +11,12 @@ from django.db import transaction
 from runthru_site.errors import UserError
 
 from .models import Script
-from .parsing import ScriptParseError, parse_script
+from .parsing import FORMATS, ScriptParseError, parse_script
 
 MAX_TITLE = 200
+
+# The files a parent can upload, and the format each is read as ("auto" looks at the text).
+UPLOAD_FORMATS = {".md": "auto", ".markdown": "auto", ".txt": "auto", ".spmd": "auto", ".fountain": "fountain"}
 
 
 class ScriptRejected(UserError):
@@ -69,11 +72,30 @@ def script_text_from_bytes(raw: bytes) -> str:
     )
 
 
+def upload_format(filename: str) -> str:
+    """The format a file of this name is read as; a friendly error for any other kind of file."""
+    name = (filename or "").lower()
+    for suffix, fmt in UPLOAD_FORMATS.items():
+        if name.endswith(suffix):
+            return fmt
+    raise UserError(
+        "Upload a script saved as .md, .txt or .fountain.", code="bad_file_type",
+        details={"allowed": list(UPLOAD_FORMATS)},
+    )
+
+
+def script_from_upload(upload) -> tuple[str, str]:
+    """(text, format) of an uploaded script file."""
+    fmt = upload_format(upload.name)
+    return script_text_from_bytes(upload.read()), fmt
+
+
 def script_validate(*, source: str, fmt: str = "auto", aliases: dict | None = None, title: str | None = None) -> dict:
     """Parse without saving; raises ScriptRejected with a friendly message."""
-    if fmt not in Script.Format.values:
+    if fmt not in FORMATS:
         raise UserError(
-            "The format must be auto, markdown or fountain.", code="bad_format", details={"valid": Script.Format.values}
+            f"The format must be {', '.join(FORMATS[:-1])} or {FORMATS[-1]}.", code="bad_format",
+            details={"valid": list(FORMATS)},
         )
     try:
         return parse_script(source, format=fmt, title=title or None, aliases=aliases or {})
@@ -145,11 +167,15 @@ def script_parse(*, script: Script) -> Script:
     return script
 
 
-def script_delete(*, script: Script) -> None:
-    """Delete the script, its sessions (cascade) and the audio only it used."""
-    from tts_app.services import clips_delete_for_script
+def script_sample_load(*, path) -> Script | None:
+    """The sample play, loaded on first run so there is something to rehearse (None when
+    there are scripts already or no sample)."""
+    if Script.objects.exists() or not path.exists():
+        return None
+    return script_create(source=path.read_text(encoding="utf-8"))
 
-    with transaction.atomic():
-        script_id = script.pk
-        script.delete()
-        transaction.on_commit(lambda: clips_delete_for_script(script_id=script_id))
+
+def script_delete(*, script: Script) -> None:
+    """Delete the script and everything of it (sessions, jobs, clip rows cascade;
+    tts_app's receiver removes the audio files only this script used)."""
+    script.delete()

@@ -60,7 +60,7 @@ class SignInFailureAdmin(admin.ModelAdmin):
 
     @admin.action(description="Clear these lock-outs")
     def clear_all(self, request, queryset):
-        count, _ = queryset.delete()
+        count = lockouts_clear(ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"Cleared {count} wrong PIN attempt(s).")
 
 

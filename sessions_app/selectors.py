@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import uuid
 
+from django.db.models import OuterRef, Subquery
+
 from runthru_site.errors import NotFound
 from scripts_app.models import Script
-from scripts_app.selectors import is_user_line, script_get
-from tts_app.selectors import session_audio_readiness
+from scripts_app.selectors import is_user_line, script_get, script_list
+from tts_app.selectors import audio_readiness
 
 from .models import RehearsalSession
 
@@ -60,28 +62,26 @@ def session_for_audio(session_id) -> RehearsalSession:
     return _one_session(queryset, session_id)
 
 
-def session_state(session: RehearsalSession) -> dict:
-    script = session.script
-    scenes = script.scenes
-    element = None
+def session_current_element(session: RehearsalSession) -> dict | None:
+    """The script element at the session's position, if the position is inside the script."""
+    scenes = session.script.scenes
     if 0 <= session.current_scene_index < len(scenes):
         elements = scenes[session.current_scene_index]["elements"]
         if 0 <= session.current_line_index < len(elements):
-            element = elements[session.current_line_index]
-    return {
-        "id": str(session.id),
-        "script_id": script.pk,
-        "script_title": script.title,
-        "current_scene_index": session.current_scene_index,
-        "current_line_index": session.current_line_index,
-        "user_role": session.user_role,
-        "voice_assignments": session.voice_assignments,
-        "tts_engine": session.tts_engine,
-        "created_at": session.created_at,
-        "last_accessed_at": session.last_accessed_at,
-        "current_element": element,
-        "is_user_line": is_user_line(element, session.user_role),
-        "audio": session_audio_readiness(session),
-        "practice_seconds": session.practice_seconds,
-        "scene_runs": session.scene_runs,
-    }
+            return elements[session.current_line_index]
+    return None
+
+
+def session_is_user_line(session: RehearsalSession) -> bool:
+    return is_user_line(session_current_element(session), session.user_role)
+
+
+def session_audio_readiness(session: RehearsalSession) -> dict:
+    return audio_readiness(session.script, user_role=session.user_role, engine=session.tts_engine,
+                           voice_assignments=session.voice_assignments)
+
+
+def scripts_with_last_rehearsal():
+    """Every script, each with `last_rehearsed_at` (None when nobody rehearsed it yet)."""
+    last = RehearsalSession.objects.filter(script=OuterRef("pk")).order_by("-last_accessed_at")
+    return script_list().annotate(last_rehearsed_at=Subquery(last.values("last_accessed_at")[:1]))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from runthru_site.errors import UserError
 from scripts_app.models import Script
 from scripts_app.selectors import character_ids
-from tts_app.selectors import engine_names_all, voice_ids_for
+from tts_app.selectors import engine_checked, voice_ids_for
 from tts_app.services import default_voice_assignments, engine_for_new_session
 
 from .models import RehearsalSession
@@ -25,17 +25,6 @@ def _check_role(script: Script, role) -> str:
             details={"valid": ids},
         )
     return role
-
-
-def _check_engine(engine) -> str:
-    names = engine_names_all()
-    if not isinstance(engine, str) or engine not in names:
-        raise UserError(
-            f"There's no voice engine called {engine!r}. Choose one of: {', '.join(names)}.",
-            code="unknown_engine",
-            details={"valid": names},
-        )
-    return engine
 
 
 def _check_voices(script: Script, engine: str, voices) -> dict:
@@ -78,7 +67,7 @@ def _check_position(script: Script, scene_index, line_index) -> None:
 @transaction.atomic
 def session_create(*, script: Script, user_role, voice_assignments=None, tts_engine=None) -> RehearsalSession:
     role = _check_role(script, user_role)
-    engine = _check_engine(tts_engine) if tts_engine is not None else engine_for_new_session()
+    engine = engine_checked(tts_engine) if tts_engine is not None else engine_for_new_session()
     given = _check_voices(script, engine, voice_assignments or {})
     voices = default_voice_assignments(script=script, user_role=role, engine=engine)
     voices.update(given)
@@ -95,7 +84,7 @@ def session_update(*, session: RehearsalSession, **changes) -> RehearsalSession:
         session.user_role = _check_role(script, changes["user_role"])
         fields.append("user_role")
     if "tts_engine" in changes and changes["tts_engine"] != session.tts_engine:
-        session.tts_engine = _check_engine(changes["tts_engine"])
+        session.tts_engine = engine_checked(changes["tts_engine"])
         # Voices belong to an engine: switching engines re-picks the defaults.
         session.voice_assignments = default_voice_assignments(
             script=script, user_role=session.user_role, engine=session.tts_engine

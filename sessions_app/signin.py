@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
@@ -133,6 +134,19 @@ def token_revoke(*, token_id: int) -> None:
     ApiToken.objects.filter(pk=token_id).delete()
 
 
-def lockouts_clear() -> int:
-    count, _ = SignInFailure.objects.all().delete()
+def lockouts_clear(*, ids: list[int] | None = None) -> int:
+    """Forget wrong PINs (all of them, or these), so locked-out devices can sign in again."""
+    failures = SignInFailure.objects.all() if ids is None else SignInFailure.objects.filter(pk__in=ids)
+    count, _ = failures.delete()
     return count
+
+
+def parent_login_create() -> str | None:
+    """The parents' admin login, made on first run: returns its password (shown once),
+    or None when a parent account exists already."""
+    User = get_user_model()
+    if User.objects.filter(is_superuser=True).exists():
+        return None
+    password = secrets.token_urlsafe(9)
+    User.objects.create_superuser("parent", "", password)
+    return password

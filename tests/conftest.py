@@ -24,7 +24,7 @@ def _forget_found_clips():
     selectors = sys.modules.get("tts_app.selectors")  # not imported in the neural venv (no Django there)
     if selectors is not None:
         selectors._found_clips.clear()
-        selectors._session_keys.cache_clear()
+        selectors._rehearsal_keys.cache_clear()
 
 
 @pytest.fixture

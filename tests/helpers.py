@@ -101,7 +101,7 @@ def queued_job(script, user_role: str = "maren"):
 
     session = session_create(script=script, user_role=user_role)
     return job_for(script=script, engine=session.tts_engine, user_role=user_role,
-                   voice_assignments=session.voice_assignments, session=session, enqueue=False)
+                   voice_assignments=session.voice_assignments, session_id=session.pk, enqueue=False)
 
 
 def job_socket(job, token: str):

@@ -10,6 +10,10 @@ import tempfile
 os.environ["RUNTHRU_DATA_DIR"] = tempfile.mkdtemp(prefix="runthru-test-data-")
 os.environ["RUNTHRU_TEST_DATA_DIR"] = os.environ["RUNTHRU_DATA_DIR"]
 
+from runthru_site.datadir import prepare  # noqa: E402
+
+prepare()
+
 from runthru_site.settings import *  # noqa: E402, F403
 
 # Queue tasks run inline in the test process; tests of real worker processes

@@ -1,14 +1,50 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
+from django.http import FileResponse, Http404
+from django.urls import path
 from django.utils.html import format_html
 
 from runthru_site.errors import UserError
+from scripts_app.admin import ScriptAdmin as PlainScriptAdmin
+from scripts_app.models import Script
 
-from .jobs import job_cancel, job_retry
+from . import cache
+from .jobs import job_cancel, job_for, job_retry
 from .models import AudioClip, GenerationJob, JobLine, Voice
+from .purge import purge
+from .selectors import clip_find, script_audio_totals, voice_find
+from .services import default_voice_assignments, engine_for_new_session
 from .voices import voice_delete, voice_upload
+
+# The script admin, with what this app adds to it: how much audio each script has,
+# and actions to remove or remake it.
+admin.site.unregister(Script)
+
+
+@admin.register(Script)
+class ScriptAdmin(PlainScriptAdmin):
+    list_display = [*PlainScriptAdmin.list_display[:-1], "audio_size", PlainScriptAdmin.list_display[-1]]
+    actions = [*PlainScriptAdmin.actions, "purge_audio", "regenerate_audio"]
+
+    @admin.display(description="Audio")
+    def audio_size(self, obj: Script) -> str:
+        count, total = script_audio_totals(obj.pk)
+        return f"{count} clips, {total / 1e6:.1f} MB"
+
+    @admin.action(description="Delete the selected scripts' audio")
+    def purge_audio(self, request, queryset):
+        freed = sum(purge(script_id=s.pk).bytes for s in queryset)
+        self.message_user(request, f"Deleted the audio, freeing {freed / 1e6:.1f} MB.")
+
+    @admin.action(description="Generate the selected scripts' audio again (every role)")
+    def regenerate_audio(self, request, queryset):
+        engine = engine_for_new_session()
+        for s in queryset:
+            voices = default_voice_assignments(script=s, user_role=None, engine=engine)
+            job_for(script=s, engine=engine, user_role=None, voice_assignments=voices, reuse=False)
+        self.message_user(request, "Queued. Follow the progress under Generation jobs.")
 
 
 class VoiceForm(forms.ModelForm):
@@ -38,17 +74,12 @@ class VoiceAdmin(admin.ModelAdmin):
         return format_html('<audio controls preload="none" src="/admin/tts_app/voice/{}/play/"></audio>', obj.pk)
 
     def get_urls(self):
-        from django.urls import path
-
         return [
             path("<str:pk>/play/", self.admin_site.admin_view(self.play_view), name="voice-play"),
         ] + super().get_urls()
 
     def play_view(self, request, pk):
-        from django.conf import settings
-        from django.http import FileResponse, Http404
-
-        voice = Voice.objects.filter(pk=pk).first()
+        voice = voice_find(pk)
         if voice is None:
             raise Http404
         return FileResponse(open(settings.RUNTHRU_VOICES_DIR / voice.path, "rb"), content_type="audio/wav")
@@ -69,49 +100,36 @@ class VoiceAdmin(admin.ModelAdmin):
 
 @admin.register(AudioClip)
 class AudioClipAdmin(admin.ModelAdmin):
-    list_display = ["line_id", "script", "engine", "voice", "status", "duration", "size", "player"]
-    list_filter = ["status", "engine", "script"]
+    list_display = ["line_id", "script", "engine", "voice", "duration", "size", "player"]
+    list_filter = ["engine", "script"]
     readonly_fields = [f.name for f in AudioClip._meta.fields] + ["player"]
     actions = ["purge_selected"]
 
     @admin.action(description="Delete the selected clips (rows and files)")
     def purge_selected(self, request, queryset):
-        from . import cache
-
-        paths = set(queryset.values_list("path", flat=True))
-        count, _ = queryset.delete()
-        still_used = set(AudioClip.objects.filter(path__in=paths).values_list("path", flat=True))
-        freed = sum(cache.remove(p) for p in paths - still_used if p)
-        self.message_user(request, f"Deleted {count} clip(s), freeing {freed / 1e6:.1f} MB.")
+        report = purge(clip_ids=list(queryset.values_list("id", flat=True)))
+        self.message_user(request, f"Deleted {report.rows} clip(s), freeing {report.bytes / 1e6:.1f} MB.")
 
     def has_add_permission(self, request):
         return False
 
     @admin.display(description="Listen")
     def player(self, obj: AudioClip) -> str:
-        if obj.status != AudioClip.Status.READY:
-            return ""
         return format_html('<audio controls preload="none" src="/admin/tts_app/audioclip/{}/play/"></audio>', obj.pk)
 
     def get_urls(self):
-        from django.urls import path
-
         return [
             path("<int:pk>/play/", self.admin_site.admin_view(self.play_view), name="clip-play"),
         ] + super().get_urls()
 
     def play_view(self, request, pk):
-        from django.http import FileResponse, Http404
-
-        from . import cache
-
-        clip = AudioClip.objects.filter(pk=pk, status=AudioClip.Status.READY).first()
-        if clip is None or not cache.file_ok(clip.path, clip.size):
+        clip = clip_find(pk)
+        if clip is None:
             raise Http404
         return FileResponse(open(cache.absolute(clip.path), "rb"), content_type="audio/wav")
 
     def changelist_view(self, request, extra_context=None):
-        total = AudioClip.objects.filter(status=AudioClip.Status.READY).aggregate(s=Sum("size"))["s"] or 0
+        _, total = script_audio_totals(None)
         extra_context = {**(extra_context or {}), "title": f"Audio clips ({total / 1e6:.1f} MB in the cache)"}
         return super().changelist_view(request, extra_context)
 
@@ -135,9 +153,9 @@ class FailedLineInline(admin.TabularInline):
 class GenerationJobAdmin(admin.ModelAdmin):
     list_display = ["script", "engine", "state", "progress", "failed", "created_at", "finished_at"]
     list_filter = ["state", "engine"]
-    readonly_fields = ["script", "session", "engine", "user_role", "state", "progress", "total", "done", "cached",
+    readonly_fields = ["script", "session_id", "engine", "user_role", "state", "progress", "total", "made", "cached",
                        "failed", "error", "audio_seconds", "created_at", "started_at", "finished_at"]
-    exclude = ["voice_assignments", "fingerprint", "owner", "heartbeat_at", "cancel_requested"]
+    exclude = ["voice_assignments", "fingerprint", "heartbeat_at", "cancel_requested"]
     inlines = [FailedLineInline]
     actions = ["retry_failed", "cancel"]
 

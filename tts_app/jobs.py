@@ -12,6 +12,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -22,16 +23,27 @@ from django.utils import timezone
 from runthru_site.errors import UserError
 
 from . import events
-from .batch import Outcome, run_batch
+from .clips import clips_make, owner_is_dead, process_owner
 from .engines.registry import engine_names, get_engine
 from .models import GenerationJob, JobEvent, JobLine
-from .selectors import spoken_lines
-from .services import _owner, owner_is_dead
+from .selectors import line_spec_for, spoken_lines
 
 log = logging.getLogger(__name__)
 
 # A running job whose worker has not been heard from for this long is resumed.
 HEARTBEAT_STALE = timedelta(seconds=30)
+# A line is tried at most this often: the count is committed before each try, so a
+# line that kills its worker is given up instead of crashing every worker in turn.
+MAX_ATTEMPTS = 3
+
+
+@dataclass
+class Outcome:
+    line: JobLine
+    status: str  # done | cached | failed | deferred (another worker is making the same clip)
+    engine: str = ""
+    error: str = ""
+    seconds: float = 0.0
 
 
 def _fingerprint(script, engine: str, role: str, voices: dict) -> str:
@@ -39,7 +51,7 @@ def _fingerprint(script, engine: str, role: str, voices: dict) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def job_for(*, script, engine: str, user_role: str | None, voice_assignments: dict, session=None,
+def job_for(*, script, engine: str, user_role: str | None, voice_assignments: dict, session_id=None,
             reuse: bool = True, enqueue: bool = True) -> GenerationJob:
     """Start a job, or hand back the one already doing (or done with) the same work."""
     role = user_role or ""
@@ -57,7 +69,7 @@ def job_for(*, script, engine: str, user_role: str | None, voice_assignments: di
         if not lines:
             raise UserError("There are no lines for RunThru to speak in this script.", code="nothing_to_generate")
         job = GenerationJob.objects.create(
-            script=script, session=session, engine=engine, user_role=role, voice_assignments=voice_assignments,
+            script=script, session_id=session_id, engine=engine, user_role=role, voice_assignments=voice_assignments,
             fingerprint=fingerprint, total=len(lines),
         )
         JobLine.objects.bulk_create(JobLine(job=job, position=i, line_id=lid) for i, lid in enumerate(lines))
@@ -162,10 +174,10 @@ def _record(job: GenerationJob, outcomes: list[Outcome]) -> None:
     outcomes = [o for o in outcomes if o.status != "deferred"]
     if not outcomes:
         return
-    counts = {"done": 0, "cached": 0, "failed": 0}
+    counts = {"made": 0, "cached": 0, "failed": 0}
     seconds = 0.0
     for o in outcomes:
-        counts[o.status] += 1
+        counts["made" if o.status == "done" else o.status] += 1
         seconds += o.seconds
         o.line.status, o.line.engine_used, o.line.error = o.status, o.engine, o.error[:2000]
     with transaction.atomic():
@@ -174,7 +186,7 @@ def _record(job: GenerationJob, outcomes: list[Outcome]) -> None:
             **{k: F(k) + v for k, v in counts.items()}, heartbeat_at=timezone.now(),
             audio_seconds=F("audio_seconds") + seconds,
         )
-        fresh = GenerationJob.objects.only("done", "cached", "failed", "total").get(pk=job.pk)
+        fresh = GenerationJob.objects.only("made", "cached", "failed", "total").get(pk=job.pk)
         finished = fresh.finished_count - len(outcomes)
         new_events = []
         for o in outcomes:
@@ -195,7 +207,7 @@ def _finish(job_id: int, state: str, *, kind: str, error: str = "") -> None:
             return
         job.state, job.error, job.finished_at = state, error, timezone.now()
         job.save(update_fields=["state", "error", "finished_at"])
-        payload = {"state": state, "done": job.finished_count, "total": job.total, "made": job.done,
+        payload = {"state": state, "done": job.finished_count, "total": job.total, "made": job.made,
                    "cached": job.cached, "failed": job.failed, "error": error}
         event = JobEvent.objects.create(job_id=job_id, kind=kind, payload=payload)
         transaction.on_commit(lambda: events.publish(job_id, event))
@@ -203,7 +215,7 @@ def _finish(job_id: int, state: str, *, kind: str, error: str = "") -> None:
 
 def job_run(*, job_id: int, on_line: Callable[[JobLine, str], None] | None = None) -> GenerationJob | None:
     """Work through a job's pending lines. Safe to call twice, or after a crash."""
-    owner = f"{_owner()}:{uuid.uuid4().hex[:8]}"
+    owner = f"{process_owner()}:{uuid.uuid4().hex[:8]}"
     if not GenerationJob.objects.filter(pk=job_id).exists() or not _start(job_id):
         return None
     job = GenerationJob.objects.select_related("script").get(pk=job_id)
@@ -225,7 +237,7 @@ def job_run(*, job_id: int, on_line: Callable[[JobLine, str], None] | None = Non
             error = f"{job.failed} line(s) could not be made." if job.failed else ""
             _finish(job_id, GenerationJob.State.DONE, kind="complete", error=error)
             break
-        outcomes = run_batch(job, batch, elements)
+        outcomes = _run_batch(job, batch, elements)
         _record(job, outcomes)
         if all(o.status == "deferred" for o in outcomes):
             time.sleep(0.1)  # everything here is being made elsewhere right now
@@ -236,22 +248,37 @@ def job_run(*, job_id: int, on_line: Callable[[JobLine, str], None] | None = Non
     return job
 
 
+def _run_batch(job: GenerationJob, lines: list[JobLine], elements: dict) -> list[Outcome]:
+    # The attempt is counted (and committed) before any engine is called.
+    ids = [line.pk for line in lines]
+    JobLine.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1)
+    attempts = dict(JobLine.objects.filter(pk__in=ids).values_list("pk", "attempts"))
+    outcomes: list[Outcome] = []
+    todo: list[JobLine] = []
+    items = []
+    for line in lines:
+        element = elements.get(line.line_id)
+        if element is None:
+            outcomes.append(Outcome(line, "failed", error="This line is no longer in the script."))
+        elif attempts[line.pk] > MAX_ATTEMPTS:
+            outcomes.append(Outcome(line, "failed",
+                                    error=f"Gave up after {MAX_ATTEMPTS} tries: the voice engine kept stopping."))
+        else:
+            todo.append(line)
+            items.append((line_spec_for(element, engine=job.engine, voice_assignments=job.voice_assignments),
+                          line.line_id))
+    results = clips_make(items, script_id=job.script_id) if items else []
+    for line, result in zip(todo, results, strict=True):
+        if result.status == "busy":
+            # Come back to it: by then the other worker has made it (cached) or died (claim void).
+            outcomes.append(Outcome(line, "deferred"))
+        elif result.status == "failed":
+            outcomes.append(Outcome(line, "failed", error=result.error))
+        else:
+            outcomes.append(Outcome(line, "done" if result.status == "made" else "cached", engine=result.engine,
+                                    seconds=result.row.duration))
+    return outcomes
+
+
 def job_events_since(job_id: int, after_id: int) -> list[JobEvent]:
     return list(JobEvent.objects.filter(job_id=job_id, id__gt=after_id).order_by("id")[:500])
-
-
-def job_state(job: GenerationJob) -> dict:
-    elapsed = None
-    if job.started_at:
-        elapsed = ((job.finished_at or timezone.now()) - job.started_at).total_seconds()
-    return {
-        "id": job.pk, "script_id": job.script_id, "session_id": str(job.session_id) if job.session_id else None,
-        "engine": job.engine, "state": job.state, "total": job.total, "done": job.finished_count,
-        "made": job.done, "cached": job.cached, "failed": job.failed, "error": job.error,
-        "created_at": job.created_at, "started_at": job.started_at, "finished_at": job.finished_at,
-        "elapsed_seconds": elapsed, "audio_seconds": round(job.audio_seconds, 2),
-        "failures": [
-            {"line_id": lid, "error": err}
-            for lid, err in job.lines.filter(status=JobLine.Status.FAILED).values_list("line_id", "error")[:50]
-        ],
-    }

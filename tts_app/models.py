@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 
 class Voice(models.Model):
@@ -21,16 +22,13 @@ class Voice(models.Model):
 
 
 class AudioClip(models.Model):
-    """One line's audio (the seed's audio_cache table).
+    """One line's audio, ready to play (table audio_cache).
 
     The file is content-addressed by `key`: several rows (scripts, lines) can
-    point at one file, which is synthesized once.
+    point at one file, which is synthesized once. A row is only ever added
+    after its file is whole on disk, so every row is playable; lines being
+    made are tracked by ClipClaim, lines that failed by their JobLine.
     """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Being made"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
 
     script = models.ForeignKey("scripts_app.Script", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="audio_clips")
@@ -42,8 +40,6 @@ class AudioClip(models.Model):
     path = models.CharField(max_length=200, blank=True, help_text="Relative to data/audio-cache.")
     size = models.PositiveIntegerField(default=0)
     duration = models.FloatField(default=0)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
-    error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -55,7 +51,7 @@ class AudioClip(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.line_id or self.key[:12]} ({self.engine}, {self.status})"
+        return f"{self.line_id or self.key[:12]} ({self.engine})"
 
 
 class ClipClaim(models.Model):
@@ -83,8 +79,9 @@ class GenerationJob(models.Model):
     ACTIVE = (State.QUEUED, State.RUNNING)
 
     script = models.ForeignKey("scripts_app.Script", on_delete=models.CASCADE, related_name="jobs")
-    session = models.ForeignKey("sessions_app.RehearsalSession", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="jobs")
+    # The rehearsal that asked first (jobs are shared by every rehearsal wanting the same audio).
+    # A plain id, not a foreign key: rehearsals live in the app above this one.
+    session_id = models.UUIDField(null=True, blank=True)
     engine = models.CharField(max_length=40)
     user_role = models.CharField(max_length=120, blank=True, help_text="Empty: every role is spoken.")
     voice_assignments = models.JSONField(default=dict)
@@ -92,12 +89,11 @@ class GenerationJob(models.Model):
     fingerprint = models.CharField(max_length=64, db_index=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
     total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
+    made = models.PositiveIntegerField(default=0)
     cached = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     cancel_requested = models.BooleanField(default=False)
     error = models.TextField(blank=True)
-    owner = models.CharField(max_length=80, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -113,7 +109,13 @@ class GenerationJob(models.Model):
 
     @property
     def finished_count(self) -> int:
-        return self.done + self.cached + self.failed
+        return self.made + self.cached + self.failed
+
+    @property
+    def elapsed_seconds(self) -> float | None:
+        if not self.started_at:
+            return None
+        return ((self.finished_at or timezone.now()) - self.started_at).total_seconds()
 
 
 class JobLine(models.Model):

@@ -1,10 +1,15 @@
-"""Removing audio: rows and files together, never a clip that is being written."""
+"""Removing audio: rows and files together, never a clip that is being written.
+
+The one way audio is deleted: `manage.py purge_audio`, the admin's actions and a
+script's deletion all come here.
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,14 +33,16 @@ def _busy_keys() -> set[str]:
     return set(ClipClaim.objects.values_list("key", flat=True))
 
 
-def purge(*, script_id: int | None = None, older_than_days: int | None = None, orphans: bool = False,
-          dry_run: bool = False, everything: bool = False) -> PurgeReport:
+def purge(*, script_id: int | None = None, clip_ids: list[int] | None = None, older_than_days: int | None = None,
+          orphans: bool = False, dry_run: bool = False, everything: bool = False) -> PurgeReport:
     report = PurgeReport()
     busy = _busy_keys()
     qs = AudioClip.objects.all()
-    selected = script_id is not None or older_than_days is not None or everything
+    selected = script_id is not None or clip_ids is not None or older_than_days is not None or everything
     if script_id is not None:
         qs = qs.filter(script_id=script_id)
+    if clip_ids is not None:
+        qs = qs.filter(id__in=clip_ids)
     if older_than_days is not None:
         qs = qs.filter(updated_at__lt=timezone.now() - timedelta(days=older_than_days))
     if selected:
@@ -57,6 +64,14 @@ def purge(*, script_id: int | None = None, older_than_days: int | None = None, o
     return report
 
 
+def files_release(paths: set[str]) -> int:
+    """Remove the files among `paths` that no row points at any more (their rows went
+    with a deleted script). Returns the bytes freed."""
+    busy = _busy_keys()
+    still_used = set(AudioClip.objects.filter(path__in=paths).values_list("path", flat=True))
+    return sum(cache.remove(p) for p in paths - still_used if p and Path(p).stem not in busy)
+
+
 def _size(relative: str) -> int:
     try:
         return cache.absolute(relative).stat().st_size
@@ -67,7 +82,7 @@ def _size(relative: str) -> int:
 def _repair(report: PurgeReport, busy: set[str], dry_run: bool) -> None:
     # Rows whose file is gone or broken: the line simply needs making again.
     broken = [
-        row.id for row in AudioClip.objects.filter(status=AudioClip.Status.READY).only("id", "path", "size", "key")
+        row.id for row in AudioClip.objects.only("id", "path", "size", "key")
         if row.key not in busy and not cache.file_ok(row.path, row.size)
     ]
     report.repaired_rows += len(broken)

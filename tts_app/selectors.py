@@ -1,4 +1,4 @@
-"""Reads for speech: engines, voices, clips and how much audio a session has."""
+"""Reads for speech: engines, voices, clips, jobs and how much audio a rehearsal has."""
 
 from __future__ import annotations
 
@@ -6,14 +6,40 @@ import functools
 import json
 import re
 
-from scripts_app.selectors import is_user_line
+from django.db.models import Count, Max, Sum
 
+from runthru_site.errors import UserError
+from scripts_app.selectors import is_user_line, script_element_by_id
+
+from . import cache
+from .clips import LineSpec, line_spec
 from .engines.registry import engine_names, get_engine
-from .models import AudioClip
+from .models import AudioClip, GenerationJob, JobLine, Voice
 
 
 def engine_names_all() -> list[str]:
     return engine_names()
+
+
+def engine_checked(engine) -> str:
+    """The engine name, or a friendly error listing the real ones."""
+    names = engine_names()
+    if not isinstance(engine, str) or engine not in names:
+        raise UserError(
+            f"There's no voice engine called {engine!r}. Choose one of: {', '.join(names)}.",
+            code="unknown_engine", details={"valid": names},
+        )
+    return engine
+
+
+def job_find(job_id) -> GenerationJob | None:
+    return GenerationJob.objects.filter(pk=job_id).first() if job_id is not None else None
+
+
+def job_failures(job: GenerationJob, *, limit: int) -> list[tuple[str, str]]:
+    """(line id, why) for the lines a job could not make."""
+    failed = job.lines.filter(status=JobLine.Status.FAILED).order_by("position")
+    return list(failed.values_list("line_id", "error")[:limit])
 
 
 def voices_for(engine: str) -> list:
@@ -47,19 +73,19 @@ def line_voice(voice_assignments: dict, element: dict, engine: str) -> str:
     return ids[0]
 
 
-def line_spec_for(element: dict, *, engine: str, voice_assignments: dict):
-    from .services import line_spec
-
+def line_spec_for(element: dict, *, engine: str, voice_assignments: dict) -> LineSpec:
     return line_spec(
         text=element["text"], engine=engine, voice_id=line_voice(voice_assignments, element, engine),
         emotion=element.get("emotion"),
     )
 
 
-def session_line_specs(session) -> list[tuple[dict, object]]:
+def rehearsal_line_specs(script, *, user_role: str | None, engine: str,
+                         voice_assignments: dict) -> list[tuple[dict, LineSpec]]:
+    """The lines RunThru speaks to someone playing user_role, each with its clip's spec."""
     return [
-        (el, line_spec_for(el, engine=session.tts_engine, voice_assignments=session.voice_assignments))
-        for el in spoken_lines(session.script, session.user_role)
+        (el, line_spec_for(el, engine=engine, voice_assignments=voice_assignments))
+        for el in spoken_lines(script, user_role)
     ]
 
 
@@ -68,17 +94,15 @@ def ready_keys(keys: set[str]) -> set[str]:
     keys = list(keys)
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
-        found.update(
-            AudioClip.objects.filter(key__in=chunk, status=AudioClip.Status.READY).values_list("key", flat=True)
-        )
+        found.update(AudioClip.objects.filter(key__in=chunk).values_list("key", flat=True))
     return found
 
 
-def session_audio_readiness(session) -> dict:
-    keys = _session_keys(
-        session.script, session.script.parsed_hash, session.tts_engine, get_engine(session.tts_engine).version(),
-        session.user_role,
-        json.dumps(session.voice_assignments, sort_keys=True), _voices_stamp(session.voice_assignments),
+def audio_readiness(script, *, user_role: str | None, engine: str, voice_assignments: dict) -> dict:
+    """How many of the clips a rehearsal needs are ready."""
+    keys = _rehearsal_keys(
+        script, script.parsed_hash, engine, get_engine(engine).version(), user_role,
+        json.dumps(voice_assignments, sort_keys=True), _voices_stamp(voice_assignments),
     )
     ready = ready_keys(set(keys))
     return {"ready": sum(1 for key in keys if key in ready), "total": len(keys)}
@@ -88,22 +112,17 @@ def _voices_stamp(voice_assignments: dict) -> str:
     """Changes when uploaded voices change (their file hashes are part of the keys)."""
     if not any("-ref-" in v for v in voice_assignments.values()):
         return ""
-    from django.db.models import Count, Max
-
-    from .models import Voice
-
     stamp = Voice.objects.aggregate(n=Count("id"), last=Max("created_at"))
     return f"{stamp['n']}:{stamp['last']}"
 
 
 @functools.lru_cache(maxsize=256)
-def _session_keys(script, parsed_hash: str, engine: str, version: str, role: str, voices_json: str,
-                  stamp: str) -> tuple:
-    """The cache keys of the lines a session speaks. Hashing every line is the
+def _rehearsal_keys(script, parsed_hash: str, engine: str, version: str, role: str | None, voices_json: str,
+                    stamp: str) -> tuple:
+    """The cache keys of the lines a rehearsal speaks. Hashing every line is the
     costly part of a session read, and it only changes with these arguments."""
-    fake = type("S", (), {"script": script, "tts_engine": engine, "user_role": role,
-                          "voice_assignments": json.loads(voices_json)})
-    return tuple(spec.key for _, spec in session_line_specs(fake))
+    specs = rehearsal_line_specs(script, user_role=role, engine=engine, voice_assignments=json.loads(voices_json))
+    return tuple(spec.key for _, spec in specs)
 
 
 # Clips found for (script version, line, engine and version, voices): rehearsal asks for
@@ -115,10 +134,6 @@ _FOUND_CLIPS_MAX = 4096
 
 
 def clip_for_line(script, line_id: str, *, engine: str, voice_assignments: dict) -> AudioClip | None:
-    from scripts_app.selectors import script_element_by_id
-
-    from . import cache
-
     memo = (script.pk, script.parsed_hash, line_id, engine, get_engine(engine).version(),
             json.dumps(voice_assignments, sort_keys=True), _voices_stamp(voice_assignments))
     row = _found_clips.get(memo)
@@ -128,10 +143,31 @@ def clip_for_line(script, line_id: str, *, engine: str, voice_assignments: dict)
     if element is None or element["type"] != "dialogue":
         return None
     spec = line_spec_for(element, engine=engine, voice_assignments=voice_assignments)
-    for row in AudioClip.objects.filter(key=spec.key, status=AudioClip.Status.READY)[:3]:
+    for row in AudioClip.objects.filter(key=spec.key)[:3]:
         if cache.file_ok(row.path, row.size):
             if len(_found_clips) >= _FOUND_CLIPS_MAX:
                 _found_clips.clear()
             _found_clips[memo] = row
             return row
     return None
+
+
+def script_clip_paths(script_id: int) -> set[str]:
+    return set(AudioClip.objects.filter(script_id=script_id).values_list("path", flat=True))
+
+
+def script_audio_totals(script_id: int | None) -> tuple[int, int]:
+    """(clips, bytes) of one script's audio, or of the whole cache when script_id is None."""
+    rows = AudioClip.objects.all() if script_id is None else AudioClip.objects.filter(script_id=script_id)
+    totals = rows.aggregate(n=Count("id"), size=Sum("size"))
+    return totals["n"], totals["size"] or 0
+
+
+def clip_find(clip_id) -> AudioClip | None:
+    """A clip row whose file is there and whole."""
+    clip = AudioClip.objects.filter(pk=clip_id).first()
+    return clip if clip is not None and cache.file_ok(clip.path, clip.size) else None
+
+
+def voice_find(voice_id) -> Voice | None:
+    return Voice.objects.filter(pk=voice_id).first()

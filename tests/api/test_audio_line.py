@@ -26,7 +26,7 @@ def url(session, line_id):
 
 def generate(session):
     job = job_for(script=session.script, engine=session.tts_engine, user_role=session.user_role,
-                  voice_assignments=session.voice_assignments, session=session, enqueue=False)
+                  voice_assignments=session.voice_assignments, session_id=session.pk, enqueue=False)
     job_run(job_id=job.pk)
 
 

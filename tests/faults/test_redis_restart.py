@@ -87,7 +87,7 @@ def test_a_job_finishes_after_redis_restarts_in_the_middle(script, monkeypatch):
         shutil.rmtree(workdir, ignore_errors=True)
     job.refresh_from_db()
     assert job.state == "done"
-    assert job.done + job.cached == job.total and job.failed == 0
+    assert job.made + job.cached == job.total and job.failed == 0
 
 
 def test_a_websocket_stays_open_while_redis_restarts_and_hears_the_whole_job(script, signed_in, settings):

@@ -4,8 +4,7 @@ import pytest
 
 from tests.helpers import ScriptedEngine, use_engine
 from tts_app import audio, cache
-from tts_app.batch import MAX_ATTEMPTS
-from tts_app.jobs import job_cancel, job_for, job_run
+from tts_app.jobs import MAX_ATTEMPTS, job_cancel, job_for, job_run
 from tts_app.models import AudioClip, GenerationJob, JobEvent, JobLine
 from tts_app.services import default_voice_assignments
 
@@ -18,7 +17,7 @@ def _job(script, engine="espeak", role="maren", **kw):
 
 
 def _all_ready_clips_are_good():
-    for row in AudioClip.objects.filter(status=AudioClip.Status.READY):
+    for row in AudioClip.objects.all():
         assert cache.file_ok(row.path, row.size), row.path
         clip = audio.decode_wav(cache.absolute(row.path))
         assert clip.duration > 0.2
@@ -29,8 +28,8 @@ def test_it_speaks_every_line_the_user_does_not_play(script):
     assert job.state == GenerationJob.State.DONE
     others = [c for c in script.characters if c["id"] != "maren"]
     assert job.total == sum(c["line_count"] for c in others)
-    assert job.done + job.cached == job.total and job.failed == 0
-    assert AudioClip.objects.filter(script=script, status="ready").count() == job.total
+    assert job.made + job.cached == job.total and job.failed == 0
+    assert AudioClip.objects.filter(script=script).count() == job.total
     _all_ready_clips_are_good()
 
 
@@ -51,7 +50,7 @@ def test_it_reuses_the_job_for_the_same_work(script):
 def test_a_second_session_with_the_same_voices_gets_every_clip_from_the_cache(script):
     job_run(job_id=_job(script).pk)
     second = job_run(job_id=_job(script, reuse=False).pk)
-    assert second.cached == second.total and second.done == 0
+    assert second.cached == second.total and second.made == 0
 
 
 def test_running_a_job_twice_is_harmless(script):
@@ -60,7 +59,7 @@ def test_running_a_job_twice_is_harmless(script):
     assert job_run(job_id=job.pk) is None
     job.refresh_from_db()
     assert JobEvent.objects.filter(job=job, kind="complete").count() == 1
-    assert job.done + job.cached == job.total
+    assert job.made + job.cached == job.total
 
 
 def test_it_gives_up_on_a_line_after_three_attempts(script):
@@ -71,7 +70,7 @@ def test_it_gives_up_on_a_line_after_three_attempts(script):
     line.refresh_from_db()
     assert line.status == "failed" and "3 tries" in line.error
     assert job.state == GenerationJob.State.DONE and job.failed == 1
-    assert job.done + job.cached == job.total - 1
+    assert job.made + job.cached == job.total - 1
 
 
 def test_cancelling_stops_a_job_before_the_next_batch(script):
@@ -101,12 +100,12 @@ def test_a_line_no_engine_can_speak_is_failed_with_a_reason(script, monkeypatch)
     engine.behaviour = "fail"
     use_engine(monkeypatch, engine)
     monkeypatch.setattr(registry, "fallback_chain", lambda name: [name])
-    monkeypatch.setattr("tts_app.services.fallback_chain", lambda name: [name])
+    monkeypatch.setattr("tts_app.clips.fallback_chain", lambda name: [name])
     job = job_run(job_id=_job(script, engine="scripted").pk)
     assert job.state == GenerationJob.State.DONE
     assert job.failed == job.total
     assert "refused" in job.lines.first().error
-    assert AudioClip.objects.filter(status="ready").count() == 0
+    assert AudioClip.objects.count() == 0
 
 
 def test_a_disk_error_while_writing_fails_the_line_cleanly_and_leaves_no_ready_row(script, monkeypatch):
@@ -117,7 +116,7 @@ def test_a_disk_error_while_writing_fails_the_line_cleanly_and_leaves_no_ready_r
     job = job_run(job_id=_job(script).pk)
     assert job.failed == job.total
     assert "No space left on device" in job.lines.first().error
-    assert AudioClip.objects.filter(status="ready").count() == 0
+    assert AudioClip.objects.count() == 0
 
 
 def test_a_failure_at_the_rename_leaves_no_half_written_file(script, monkeypatch):
@@ -133,7 +132,7 @@ def test_a_failure_at_the_rename_leaves_no_half_written_file(script, monkeypatch
     job = job_run(job_id=_job(script).pk)
     monkeypatch.setattr(os, "replace", real_replace)
     assert job.failed == job.total
-    assert AudioClip.objects.filter(status="ready").count() == 0
+    assert AudioClip.objects.count() == 0
     assert set(cache.audio_root().glob("*/*")) == before  # no new file, and no temp file left behind
 
 
@@ -148,11 +147,11 @@ def test_an_engine_that_hangs_is_given_up_and_the_line_falls_back(script, monkey
 
 
 def test_a_clip_another_worker_finishes_just_before_the_claim_is_not_made_again(script, monkeypatch):
-    from tts_app import batch
+    from tts_app import clips
 
     use_engine(monkeypatch, ScriptedEngine())
     first, second = _job(script, engine="scripted"), _job(script, engine="scripted", reuse=False)
-    claim_many, raced = batch._claim_many, []
+    claim_many, raced = clips._claim_many, []
 
     def other_worker_finishes_first(keys, owner):
         if not raced:  # between this worker's cache look-up and its claim, the other job makes every clip
@@ -160,11 +159,11 @@ def test_a_clip_another_worker_finishes_just_before_the_claim_is_not_made_again(
             job_run(job_id=second.pk)
         return claim_many(keys, owner)
 
-    monkeypatch.setattr(batch, "_claim_many", other_worker_finishes_first)
+    monkeypatch.setattr(clips, "_claim_many", other_worker_finishes_first)
     ScriptedEngine.calls = 0
     first = job_run(job_id=first.pk)
     second.refresh_from_db()
-    distinct = AudioClip.objects.filter(status="ready").values("key").distinct().count()
-    assert ScriptedEngine.calls == distinct == second.done
-    assert first.done == 0 and first.cached == first.total
+    distinct = AudioClip.objects.all().values("key").distinct().count()
+    assert ScriptedEngine.calls == distinct == second.made
+    assert first.made == 0 and first.cached == first.total
     _all_ready_clips_are_good()

@@ -16,7 +16,7 @@ from channels.layers import channel_layers
 import runthru_site.asgi  # noqa: F401, I001
 from runthru_site.settings import redis_channel_layers
 from tests.helpers import REPO, child_env, job_socket, queued_job, run_job_and_listen, start_worker
-from tts_app import consumers
+from web import consumers
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -77,7 +77,7 @@ def test_a_redis_worker_cluster_makes_the_audio_and_pushes_every_event_to_a_webs
         except subprocess.TimeoutExpired:
             os.killpg(cluster.pid, signal.SIGKILL)
     job.refresh_from_db()
-    assert job.state == "done" and job.done + job.cached == job.total
+    assert job.state == "done" and job.made + job.cached == job.total
     assert [m["event"] for m in messages].count("line") == job.total
     assert messages[-1]["event"] == "complete"
 

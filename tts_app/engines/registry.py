@@ -6,10 +6,10 @@ Adding an engine means adding its module and one line in ENGINE_CLASSES.
 from __future__ import annotations
 
 import importlib
-import os
 import threading
 
 from .base import Engine, EngineUnavailable
+from .env import engine_env
 
 # Best first: the default engine is the first one that can run here, and a line
 # whose engine fails falls back to the next one in this list.
@@ -44,7 +44,7 @@ def available_engine_names() -> list[str]:
 
 
 def default_engine_name() -> str:
-    forced = os.environ.get("RUNTHRU_TTS_ENGINE", "").strip()
+    forced = engine_env("RUNTHRU_TTS_ENGINE")
     if forced:
         if forced not in ENGINE_CLASSES:
             raise EngineUnavailable(

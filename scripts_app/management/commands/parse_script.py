@@ -4,7 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from scripts_app.parsing import ScriptParseError, parse_script
+from runthru_site.errors import UserError
+from scripts_app.parsing import FORMATS, ScriptParseError, parse_script
+from scripts_app.services import UPLOAD_FORMATS, script_text_from_bytes
 
 
 class Command(BaseCommand):
@@ -12,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--format", default="auto", choices=["auto", "markdown", "fountain"])
+        parser.add_argument("--format", default="auto", choices=FORMATS)
 
     def handle(self, *args, path, format, **options):
         file = Path(path)
@@ -21,11 +23,11 @@ class Command(BaseCommand):
         except OSError as exc:
             self._fail(f"Can't read {path}: {exc.strerror or exc}")
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")
-        if format == "auto" and file.suffix.lower() == ".fountain":
-            format = "fountain"
+            text = script_text_from_bytes(raw)
+        except UserError as exc:
+            self._fail(exc.message)
+        if format == "auto":
+            format = UPLOAD_FORMATS.get(file.suffix.lower(), "auto")
         try:
             parsed = parse_script(text, format=format)
         except ScriptParseError as exc:

@@ -5,9 +5,10 @@ from tqdm import tqdm
 
 from runthru_site.errors import UserError
 from scripts_app.models import Script
+from scripts_app.selectors import script_find
 from tts_app.engines.registry import engine_names, get_engine
 from tts_app.jobs import job_cancel, job_for, job_run
-from tts_app.selectors import voice_ids_for
+from tts_app.selectors import job_failures, voice_ids_for
 from tts_app.services import default_voice_assignments, engine_for_new_session
 
 
@@ -48,15 +49,14 @@ class Command(BaseCommand):
         job.refresh_from_db()
         wall = time.monotonic() - started
         self.stdout.write(
-            f"Made {job.done}, already there {job.cached}, failed {job.failed}; "
+            f"Made {job.made}, already there {job.cached}, failed {job.failed}; "
             f"{job.audio_seconds:.1f} s of audio in {wall:.1f} s."
         )
-        for lid, err in job.lines.filter(status="failed").values_list("line_id", "error")[:20]:
+        for lid, err in job_failures(job, limit=20):
             self.stderr.write(f"  {lid}: {err}")
 
     def _script(self, ref: str) -> Script:
-        found = Script.objects.filter(pk=int(ref)).first() if ref.isdigit() else None
-        found = found or Script.objects.filter(title=ref).first()
+        found = script_find(ref)
         if found is None:
             raise CommandError(f"No script with id or title {ref!r}.")
         return found

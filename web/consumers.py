@@ -9,8 +9,11 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from . import events
-from .channel_layer import REDIS_DOWN
+from sessions_app.signin import SESSION_KEY, token_by_id, token_lookup
+from tts_app import events
+from tts_app.channel_layer import REDIS_DOWN
+from tts_app.jobs import job_events_since, job_resume_if_stalled
+from tts_app.selectors import job_find
 
 POLL_SECONDS = 0.25
 log = logging.getLogger(__name__)
@@ -18,8 +21,6 @@ log = logging.getLogger(__name__)
 
 @database_sync_to_async
 def _signed_in(scope) -> bool:
-    from sessions_app.signin import SESSION_KEY, token_by_id, token_lookup
-
     token = parse_qs(scope.get("query_string", b"").decode()).get("token", [""])[0]
     if token:
         return token_lookup(token) is not None
@@ -29,19 +30,14 @@ def _signed_in(scope) -> bool:
 
 @database_sync_to_async
 def _job_exists(job_id: int) -> bool:
-    from .models import GenerationJob
-
-    return GenerationJob.objects.filter(pk=job_id).exists()
+    return job_find(job_id) is not None
 
 
 @database_sync_to_async
 def _events_since(job_id: int, after: int) -> list[dict]:
-    from .jobs import job_events_since, job_resume_if_stalled
-    from .models import GenerationJob
-
     found = [events.event_message(e) for e in job_events_since(job_id, after)]
     if not found:
-        job = GenerationJob.objects.filter(pk=job_id).first()
+        job = job_find(job_id)
         if job:
             job_resume_if_stalled(job=job)
     return found

@@ -1,6 +1,17 @@
-"""Request and response shapes of the REST contract (validation and docs only)."""
+"""Request and response shapes of the REST contract.
 
+Request serializers validate what comes in; response serializers render the
+domain's objects, so the documented shape is the shape sent.
+"""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from scripts_app.parsing import FORMATS
+from sessions_app.selectors import session_audio_readiness, session_current_element, session_is_user_line
+from tts_app.selectors import job_failures
+from tts_app.services import SYNTHESIZE_MAX_CHARS
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -23,7 +34,7 @@ class TokenSerializer(serializers.Serializer):
 
 
 # --- scripts ------------------------------------------------------------------
-FORMAT_CHOICES = ["auto", "markdown", "fountain"]
+FORMAT_CHOICES = list(FORMATS)
 
 
 class ScriptCreateSerializer(serializers.Serializer):
@@ -42,21 +53,26 @@ class ScriptUpdateSerializer(serializers.Serializer):
 
 
 class ScriptListItemSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    """A Script annotated with last_rehearsed_at (sessions_app.selectors.scripts_with_last_rehearsal)."""
+
+    id = serializers.IntegerField(source="pk")
     title = serializers.CharField()
-    character_count = serializers.IntegerField()
+    character_count = serializers.SerializerMethodField()
     line_count = serializers.IntegerField()
     updated_at = serializers.DateTimeField()
     last_rehearsed_at = serializers.DateTimeField(allow_null=True)
 
+    def get_character_count(self, script) -> int:
+        return len(script.characters)
+
 
 class ScriptDetailSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(source="pk")
     title = serializers.CharField()
     format = serializers.CharField()
     markdown_source = serializers.CharField()
     aliases = serializers.DictField(child=serializers.CharField())
-    parsed = serializers.JSONField()
+    parsed = serializers.JSONField(source="parsed_json")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -87,7 +103,7 @@ class AudioReadinessSerializer(serializers.Serializer):
 class SessionStateSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     script_id = serializers.IntegerField()
-    script_title = serializers.CharField()
+    script_title = serializers.CharField(source="script.title")
     current_scene_index = serializers.IntegerField()
     current_line_index = serializers.IntegerField()
     user_role = serializers.CharField()
@@ -95,20 +111,69 @@ class SessionStateSerializer(serializers.Serializer):
     tts_engine = serializers.CharField()
     created_at = serializers.DateTimeField()
     last_accessed_at = serializers.DateTimeField()
-    current_element = serializers.JSONField(allow_null=True)
-    is_user_line = serializers.BooleanField()
-    audio = AudioReadinessSerializer()
+    current_element = serializers.SerializerMethodField()
+    is_user_line = serializers.SerializerMethodField()
+    audio = serializers.SerializerMethodField()
     practice_seconds = serializers.IntegerField()
     scene_runs = serializers.DictField(child=serializers.IntegerField())
+
+    @extend_schema_field(serializers.JSONField(allow_null=True))
+    def get_current_element(self, session) -> dict | None:
+        return session_current_element(session)
+
+    def get_is_user_line(self, session) -> bool:
+        return session_is_user_line(session)
+
+    @extend_schema_field(AudioReadinessSerializer)
+    def get_audio(self, session) -> dict:
+        return session_audio_readiness(session)
+
+
+# --- generation jobs ------------------------------------------------------------
+class JobFailureSerializer(serializers.Serializer):
+    line_id = serializers.CharField()
+    error = serializers.CharField()
+
+
+class JobStateSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    script_id = serializers.IntegerField()
+    session_id = serializers.UUIDField(allow_null=True)
+    engine = serializers.CharField()
+    state = serializers.CharField()
+    total = serializers.IntegerField()
+    done = serializers.IntegerField(source="finished_count", help_text="Lines finished: made, cached or failed.")
+    made = serializers.IntegerField()
+    cached = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    error = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    elapsed_seconds = serializers.FloatField(allow_null=True)
+    audio_seconds = serializers.SerializerMethodField()
+    failures = serializers.SerializerMethodField()
+
+    def get_audio_seconds(self, job) -> float:
+        return round(job.audio_seconds, 2)
+
+    @extend_schema_field(JobFailureSerializer(many=True))
+    def get_failures(self, job) -> list[dict]:
+        return [{"line_id": line_id, "error": error} for line_id, error in job_failures(job, limit=50)]
 
 
 # --- voices and speech --------------------------------------------------------
 class VoiceSerializer(serializers.Serializer):
+    """An engine's voice (tts_app.engines.base.Voice)."""
+
     id = serializers.CharField()
     name = serializers.CharField()
     engine = serializers.CharField()
     description = serializers.CharField(allow_blank=True)
-    preview_url = serializers.CharField()
+    preview_url = serializers.SerializerMethodField()
+
+    def get_preview_url(self, voice) -> str:
+        return reverse("voice-preview", kwargs={"engine": voice.engine, "voice_id": voice.id})
 
 
 class VoiceUploadSerializer(serializers.Serializer):
@@ -124,7 +189,7 @@ class EmotionSerializer(serializers.Serializer):
 
 
 class SynthesizeSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=5000)
+    text = serializers.CharField(max_length=SYNTHESIZE_MAX_CHARS)
     character = serializers.CharField(max_length=120, required=False)
     engine = serializers.CharField(max_length=40)
     voice_id = serializers.CharField(max_length=120)

@@ -4,9 +4,9 @@ from rest_framework.response import Response
 
 from runthru_site.errors import UserError
 from scripts_app.selectors import script_get
+from sessions_app.selectors import plain_id, session_get, session_list
+from sessions_app.services import session_create, session_delete, session_touch, session_update
 
-from ..selectors import plain_id, session_get, session_list, session_state
-from ..services import session_create, session_delete, session_touch, session_update
 from .serializers import ErrorSerializer, SessionCreateSerializer, SessionStateSerializer, SessionUpdateSerializer
 
 
@@ -24,7 +24,7 @@ class SessionViewSet(viewsets.ViewSet):
             script_id = plain_id(script_id)
             if script_id is None:
                 raise UserError("The script filter must be a script id (a number).", code="bad_filter")
-        return Response([session_state(s) for s in session_list(script_id=script_id)[:200]])
+        return Response(SessionStateSerializer(session_list(script_id=script_id)[:200], many=True).data)
 
     @extend_schema(
         request=SessionCreateSerializer,
@@ -39,13 +39,13 @@ class SessionViewSet(viewsets.ViewSet):
             script=script_get(v["script_id"]), user_role=v["user_role"],
             voice_assignments=v.get("voice_assignments"), tts_engine=v.get("tts_engine"),
         )
-        return Response(session_state(session), status=201)
+        return Response(SessionStateSerializer(session).data, status=201)
 
     @extend_schema(responses={200: SessionStateSerializer, 404: ErrorSerializer}, summary="A rehearsal's state")
     def retrieve(self, request, pk=None):
         session = session_get(pk)
         session_touch(session=session)
-        return Response(session_state(session))
+        return Response(SessionStateSerializer(session).data)
 
     @extend_schema(
         request=SessionUpdateSerializer,
@@ -57,7 +57,7 @@ class SessionViewSet(viewsets.ViewSet):
         data = SessionUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         session = session_update(session=session, **data.validated_data)
-        return Response(session_state(session))
+        return Response(SessionStateSerializer(session).data)
 
     @extend_schema(responses={204: None, 404: ErrorSerializer}, summary="Delete a rehearsal")
     def destroy(self, request, pk=None):

@@ -4,8 +4,9 @@ from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sessions_app.signin import SESSION_KEY, pin_verify, token_revoke
+
 from ..authentication import client_address
-from ..signin import SESSION_KEY, pin_verify, token_revoke
 from .serializers import ErrorSerializer, PinSerializer, TokenSerializer
 
 

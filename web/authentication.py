@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from rest_framework import authentication, exceptions, permissions
 
-from .signin import SESSION_KEY, token_by_id, token_lookup
+from sessions_app.signin import SESSION_KEY, token_by_id, token_lookup
 
 
 @dataclass

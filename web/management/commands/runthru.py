@@ -1,21 +1,17 @@
 """Start RunThru with its embedded defaults: the one command a family runs."""
 
-import os
-import secrets
 import signal
 import subprocess
 import sys
 import time
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from runthru_site.webservers import start_daphne, web_procs_default
-from scripts_app.models import Script
-from scripts_app.services import script_create
-from sessions_app.signin import pin_exists, pin_generate, pin_set
+from scripts_app.services import script_sample_load
+from sessions_app.signin import parent_login_create, pin_exists, pin_generate, pin_set
 
 
 def _stop_like_ctrl_c(signum, frame):
@@ -26,8 +22,8 @@ class Command(BaseCommand):
     help = "Set up the database, load the sample play, then run the web server and the background worker."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("RUNTHRU_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("RUNTHRU_PORT", "8000")))
+        parser.add_argument("--host", default=settings.RUNTHRU_HOST)
+        parser.add_argument("--port", type=int, default=settings.RUNTHRU_PORT)
         parser.add_argument("--setup-only", action="store_true", help="Prepare everything, start nothing.")
 
     def handle(self, *args, host, port, setup_only, **options):
@@ -61,17 +57,14 @@ class Command(BaseCommand):
                     p.kill()
 
     def _first_run(self):
-        if not Script.objects.exists() and settings.SAMPLE_SCRIPT.exists():
-            script_create(source=settings.SAMPLE_SCRIPT.read_text(encoding="utf-8"))
+        if script_sample_load(path=settings.SAMPLE_SCRIPT):
             self.stdout.write("Loaded the sample play, The Lighthouse Keepers.")
         if not pin_exists():
             pin = pin_generate()
             pin_set(pin=pin)
             self.stdout.write(self.style.WARNING(f"\nSign-in PIN for the teen: {pin}"))
             self.stdout.write("(Shown once. Change it with: python manage.py set_pin)")
-        User = get_user_model()
-        if not User.objects.filter(is_superuser=True).exists():
-            password = secrets.token_urlsafe(9)
-            User.objects.create_superuser("parent", "", password)
+        password = parent_login_create()
+        if password:
             self.stdout.write(self.style.WARNING(f"Admin login for parents: user 'parent', password '{password}'"))
             self.stdout.write("(Shown once. Change it with: python manage.py changepassword parent)\n")

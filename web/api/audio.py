@@ -7,12 +7,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.views import APIView
 
 from runthru_site.errors import NotFound
+from sessions_app.selectors import plain_id, script_by_id, session_for_audio
 from tts_app import cache
 from tts_app.selectors import clip_for_line
 from tts_app.services import default_voice_assignments, engine_for_new_session
 
 from ..errors import error_response
-from ..selectors import plain_id, script_by_id, session_for_audio
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 

@@ -4,7 +4,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "sessions_app.authentication.BearerTokenAuthentication"
+    target_class = "web.authentication.BearerTokenAuthentication"
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema):
@@ -12,7 +12,7 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
 
 class PinSessionScheme(OpenApiAuthenticationExtension):
-    target_class = "sessions_app.authentication.PinSessionAuthentication"
+    target_class = "web.authentication.PinSessionAuthentication"
     name = "cookieAuth"
 
     def get_security_definition(self, auto_schema):

@@ -12,11 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from runthru_site.errors import NotFound
-from tts_app.jobs import job_cancel, job_events_since, job_for, job_resume_if_stalled, job_state
+from sessions_app.selectors import plain_id, session_get
+from tts_app.jobs import job_cancel, job_events_since, job_for, job_resume_if_stalled
 from tts_app.models import GenerationJob
+from tts_app.selectors import job_find
 
-from ..selectors import plain_id, session_get
-from .serializers import ErrorSerializer
+from .serializers import ErrorSerializer, JobStateSerializer
 
 POLL_SECONDS = 0.2
 # An SSE response ends after this long; EventSource reconnects with Last-Event-ID.
@@ -54,7 +55,7 @@ def event_stream(job_id: int, after: int):
             if idle >= 5:
                 idle = 0.0
                 yield ": still working\n\n"  # keeps proxies from closing a quiet stream
-                job = GenerationJob.objects.filter(pk=job_id).first()
+                job = job_find(job_id)
                 if job is None:
                     return
                 job_resume_if_stalled(job=job)
@@ -87,7 +88,7 @@ class GenerateView(JsonErrorsMixin, APIView):
     def post(self, request, pk: str):
         session = session_get(pk)
         job = job_for(script=session.script, engine=session.tts_engine, user_role=session.user_role,
-                      voice_assignments=session.voice_assignments, session=session)
+                      voice_assignments=session.voice_assignments, session_id=session.pk)
         response = StreamingHttpResponse(event_stream(job.pk, _last_event_id(request)),
                                          content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"
@@ -97,8 +98,7 @@ class GenerateView(JsonErrorsMixin, APIView):
 
 
 def _job(pk) -> GenerationJob:
-    job_id = plain_id(pk)
-    job = GenerationJob.objects.filter(pk=job_id).first() if job_id is not None else None
+    job = job_find(plain_id(pk))
     if job is None:
         raise NotFound("We couldn't find that generation job.")
     return job
@@ -107,7 +107,7 @@ def _job(pk) -> GenerationJob:
 class JobView(JsonErrorsMixin, APIView):
     renderer_classes = [renderers.JSONRenderer, EventStreamRenderer]
 
-    @extend_schema(responses={200: OpenApiResponse(description="Job progress"), 404: ErrorSerializer},
+    @extend_schema(responses={200: JobStateSerializer, 404: ErrorSerializer},
                    summary="A generation job's progress")
     def get(self, request, pk: str):
         job = _job(pk)
@@ -115,9 +115,9 @@ class JobView(JsonErrorsMixin, APIView):
             return StreamingHttpResponse(event_stream(job.pk, _last_event_id(request)),
                                          content_type="text/event-stream")
         job_resume_if_stalled(job=job)
-        return Response(job_state(job))
+        return Response(JobStateSerializer(job).data)
 
-    @extend_schema(request=None, responses={200: OpenApiResponse(description="Cancelled"), 404: ErrorSerializer},
+    @extend_schema(request=None, responses={200: JobStateSerializer, 404: ErrorSerializer},
                    summary="Cancel a generation job")
     def delete(self, request, pk: str):
-        return Response(job_state(job_cancel(job=_job(pk))))
+        return Response(JobStateSerializer(job_cancel(job=_job(pk))).data)

@@ -1,21 +1,14 @@
 from django.http import HttpResponse
-from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from runthru_site.errors import UserError
 from tts_app import cache
-from tts_app.selectors import engine_names_all, voices_for
+from tts_app.selectors import engine_checked, engine_names_all, voices_for
 from tts_app.services import synthesize_one
 from tts_app.voices import voice_upload
 
 from .serializers import ErrorSerializer, SynthesizeSerializer, VoiceSerializer, VoiceUploadSerializer
-
-
-def _voice_item(v, request) -> dict:
-    preview = reverse("voice-preview", kwargs={"engine": v.engine, "voice_id": v.id})
-    return {"id": v.id, "name": v.name, "engine": v.engine, "description": v.description, "preview_url": preview}
 
 
 class VoiceListView(APIView):
@@ -26,14 +19,8 @@ class VoiceListView(APIView):
     )
     def get(self, request):
         engine = request.query_params.get("engine")
-        names = engine_names_all()
-        if engine is not None and engine not in names:
-            raise UserError(f"There's no voice engine called {engine!r}.", code="unknown_engine",
-                            details={"valid": names})
-        items = []
-        for name in [engine] if engine else names:
-            items += [_voice_item(v, request) for v in voices_for(name)]
-        return Response(items)
+        names = [engine_checked(engine)] if engine is not None else engine_names_all()
+        return Response(VoiceSerializer([v for name in names for v in voices_for(name)], many=True).data)
 
     @extend_schema(
         request={"multipart/form-data": VoiceUploadSerializer},
@@ -45,10 +32,8 @@ class VoiceListView(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         voice = voice_upload(upload=v["file"], name=v.get("name"), description=v.get("description", ""))
-        items = []
-        for engine in engine_names_all():
-            items += [_voice_item(x, request) for x in voices_for(engine) if x.id.endswith(f"-ref-{voice.pk}")]
-        return Response(items, status=201)
+        made = [x for engine in engine_names_all() for x in voices_for(engine) if x.id.endswith(f"-ref-{voice.pk}")]
+        return Response(VoiceSerializer(made, many=True).data, status=201)
 
 
 def wav_response(row) -> HttpResponse:

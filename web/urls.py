@@ -11,7 +11,7 @@ from .api.sessions import SessionViewSet
 from .api.tts import SynthesizeView, VoiceListView, VoicePreviewView
 
 router = SimpleRouter(trailing_slash=False)
-router.trailing_slash = "/?"  # the seed contract has no slash; accept one too
+router.trailing_slash = "/?"  # the REST contract has no trailing slash; accept one too
 router.register("scripts", ScriptViewSet, basename="script")
 router.register("sessions", SessionViewSet, basename="session")
 

@@ -1,0 +1,77 @@
+"""The apps import downward only: web -> sessions_app -> tts_app -> scripts_app.
+
+Every import statement counts, at module level or inside a function, so a loop
+between apps cannot creep back in behind a function-local import.
+"""
+
+import ast
+from pathlib import Path
+
+from django.apps import apps
+
+REPO = Path(__file__).resolve().parent.parent
+# Highest first: an app may import the apps after it, never the ones before it.
+LAYERS = ["web", "sessions_app", "tts_app", "scripts_app"]
+# The project package's modules every app may use; they import no app themselves.
+FOUNDATION = {"runthru_site.errors", "runthru_site.env", "runthru_site.datadir", "runthru_site.webservers"}
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.lineno, node.module))
+    return found
+
+
+def _python_files(top: str):
+    return [p for p in (REPO / top).rglob("*.py") if "migrations" not in p.parts]
+
+
+def test_no_app_imports_an_app_above_it():
+    wrong = []
+    for rank, app in enumerate(LAYERS):
+        above = set(LAYERS[:rank])
+        for path in _python_files(app):
+            for line, module in _imports(path):
+                if module.split(".")[0] in above:
+                    wrong.append(f"{path.relative_to(REPO)}:{line} imports {module}")
+    assert wrong == []
+
+
+def test_apps_use_only_the_project_packages_foundation_and_it_imports_no_app():
+    wrong = []
+    for app in LAYERS:
+        for path in _python_files(app):
+            for line, module in _imports(path):
+                if module.split(".")[0] == "runthru_site" and module not in FOUNDATION:
+                    wrong.append(f"{path.relative_to(REPO)}:{line} imports {module}")
+    for module in FOUNDATION:
+        path = REPO / (module.replace(".", "/") + ".py")
+        wrong += [f"{module} imports {m}" for _, m in _imports(path) if m.split(".")[0] in LAYERS]
+    assert wrong == []
+
+
+def test_no_model_points_at_a_model_of_an_app_above_it():
+    wrong = []
+    for model in apps.get_models():
+        app = model._meta.app_label
+        if app not in LAYERS:
+            continue
+        for field in model._meta.get_fields():
+            target = getattr(field, "related_model", None)
+            if target is None or field.auto_created:  # reverse accessors belong to the other side
+                continue
+            other = target._meta.app_label
+            if other in LAYERS and LAYERS.index(other) < LAYERS.index(app):
+                wrong.append(f"{model.__name__}.{field.name} -> {other}.{target.__name__}")
+    assert wrong == []
+
+
+def test_the_scan_sees_function_level_imports(tmp_path):
+    # The scan itself must be able to fail: an import hidden inside a function is found.
+    module = tmp_path / "hidden.py"
+    module.write_text("def f():\n    from web.api import tts\n")
+    assert _imports(module) == [(2, "web.api")]
