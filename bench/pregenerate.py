@@ -107,7 +107,7 @@ def main() -> None:
     job_run(job_id=job.pk)
     one_worker_s = time.perf_counter() - started
     job.refresh_from_db()
-    assert job.done + job.cached == len(specs), (job.done, job.cached, job.failed, len(specs))
+    assert job.made + job.cached == len(specs), (job.made, job.cached, job.failed, len(specs))
 
     # 3. A second run of the same work: everything is cached.
     again = _new_job(script, engine_name, voices)
@@ -150,7 +150,7 @@ def main() -> None:
           f"{startup_free_s / engine_s:.2f}  (to engine+post {startup_free_s / (engine_s + post_s):.2f})"
           f"  [incl. process start {total_wall:.2f} s]")
     print(f"second run, all cached ({again.cached} lines):        {cached_s:7.2f} s")
-    print(f"made {parallel.done}, cached {parallel.cached}, failed {parallel.failed}")
+    print(f"made {parallel.made}, cached {parallel.cached}, failed {parallel.failed}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ from django.db.models import OuterRef, Subquery
 from runthru_site.errors import NotFound
 from scripts_app.models import Script
 from scripts_app.selectors import is_user_line, script_get, script_list
-from tts_app.selectors import audio_readiness
+from tts_app.selectors import audio_readiness, clip_for_line, job_latest_for
+from tts_app.services import default_voice_assignments, engine_for_new_session
 
 from .models import RehearsalSession
 
@@ -81,7 +82,30 @@ def session_audio_readiness(session: RehearsalSession) -> dict:
                            voice_assignments=session.voice_assignments)
 
 
+def session_job(session: RehearsalSession):
+    """The newest job for this rehearsal's audio, so any browser can follow one that is running."""
+    return job_latest_for(session.script, engine=session.tts_engine, user_role=session.user_role,
+                          voice_assignments=session.voice_assignments)
+
+
 def scripts_with_last_rehearsal():
     """Every script, each with `last_rehearsed_at` (None when nobody rehearsed it yet)."""
     last = RehearsalSession.objects.filter(script=OuterRef("pk")).order_by("-last_accessed_at")
     return script_list().annotate(last_rehearsed_at=Subquery(last.values("last_accessed_at")[:1]))
+
+
+# How many of a script's most recent rehearsals a session-less audio request looks through.
+RECENT_REHEARSALS = 20
+
+
+def script_line_clip(script: Script, line_id: str):
+    """A line's clip when no rehearsal is named: the one of the most recently used
+    rehearsal of this script that has it, else the default cast's (None when none exists)."""
+    recent = RehearsalSession.objects.filter(script=script).order_by("-last_accessed_at")
+    for engine, voices in recent.values_list("tts_engine", "voice_assignments")[:RECENT_REHEARSALS]:
+        row = clip_for_line(script, line_id, engine=engine, voice_assignments=voices)
+        if row is not None:
+            return row
+    engine = engine_for_new_session()
+    voices = default_voice_assignments(script=script, user_role=None, engine=engine)
+    return clip_for_line(script, line_id, engine=engine, voice_assignments=voices)

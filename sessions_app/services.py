@@ -10,7 +10,7 @@ from django.utils import timezone
 from runthru_site.errors import UserError
 from scripts_app.models import Script
 from scripts_app.selectors import character_ids
-from tts_app.selectors import engine_checked, voice_ids_for
+from tts_app.selectors import engine_checked, engine_voice_required, voice_ids_for
 from tts_app.services import default_voice_assignments, engine_for_new_session
 
 from .models import RehearsalSession
@@ -25,6 +25,12 @@ def _check_role(script: Script, role) -> str:
             details={"valid": ids},
         )
     return role
+
+
+def _engine_with_voices(engine) -> str:
+    engine = engine_checked(engine)
+    engine_voice_required(engine)
+    return engine
 
 
 def _check_voices(script: Script, engine: str, voices) -> dict:
@@ -67,7 +73,7 @@ def _check_position(script: Script, scene_index, line_index) -> None:
 @transaction.atomic
 def session_create(*, script: Script, user_role, voice_assignments=None, tts_engine=None) -> RehearsalSession:
     role = _check_role(script, user_role)
-    engine = engine_checked(tts_engine) if tts_engine is not None else engine_for_new_session()
+    engine = _engine_with_voices(tts_engine) if tts_engine is not None else engine_for_new_session()
     given = _check_voices(script, engine, voice_assignments or {})
     voices = default_voice_assignments(script=script, user_role=role, engine=engine)
     voices.update(given)
@@ -83,8 +89,8 @@ def session_update(*, session: RehearsalSession, **changes) -> RehearsalSession:
     if "user_role" in changes:
         session.user_role = _check_role(script, changes["user_role"])
         fields.append("user_role")
-    if "tts_engine" in changes and changes["tts_engine"] != session.tts_engine:
-        session.tts_engine = engine_checked(changes["tts_engine"])
+    if "tts_engine" in changes and engine_checked(changes["tts_engine"]) != session.tts_engine:
+        session.tts_engine = _engine_with_voices(changes["tts_engine"])
         # Voices belong to an engine: switching engines re-picks the defaults.
         session.voice_assignments = default_voice_assignments(
             script=script, user_role=session.user_role, engine=session.tts_engine

@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.urls import path
@@ -14,7 +14,7 @@ from . import cache
 from .jobs import job_cancel, job_for, job_retry
 from .models import AudioClip, GenerationJob, JobLine, Voice
 from .purge import purge
-from .selectors import clip_find, script_audio_totals, voice_find
+from .selectors import clip_find, cloning_engines, script_audio_totals, voice_find
 from .services import default_voice_assignments, engine_for_new_session
 from .voices import voice_delete, voice_upload
 
@@ -47,8 +47,11 @@ class ScriptAdmin(PlainScriptAdmin):
         self.message_user(request, "Queued. Follow the progress under Generation jobs.")
 
 
+FILE_HELP = "A WAV, FLAC, OGG or MP3 recording, 3 to 30 seconds long."
+
+
 class VoiceForm(forms.ModelForm):
-    file = forms.FileField(required=False, help_text="A WAV, FLAC, OGG or MP3 recording, 3 to 30 seconds long.")
+    file = forms.FileField(required=False, help_text=FILE_HELP)
 
     class Meta:
         model = Voice
@@ -61,11 +64,38 @@ class VoiceForm(forms.ModelForm):
         return data
 
 
+def family_voice_note() -> str:
+    """Which engines speak in a family voice, and whether they can on this computer."""
+    parts = []
+    for label, available, reason in cloning_engines():
+        parts.append(f"{label}: ready." if available else f"{label}: not set up here ({reason.rstrip('.')}).")
+    return ("Family voices are spoken by the voice engines that copy a voice, which need a graphics card "
+            "(GPU) and their model files. " + " ".join(parts))
+
+
 @admin.register(Voice)
 class VoiceAdmin(admin.ModelAdmin):
     form = VoiceForm
-    list_display = ["name", "duration", "player", "created_at"]
-    readonly_fields = ["player", "duration", "created_at"]
+    list_display = ["name", "duration", "player", "usable_now", "created_at"]
+    readonly_fields = ["player", "duration", "usable_by", "created_at"]
+
+    @admin.display(description="Used by")
+    def usable_by(self, obj: Voice) -> str:
+        return family_voice_note()
+
+    @admin.display(description="Can speak now", boolean=True)
+    def usable_now(self, obj: Voice) -> bool:
+        return any(available for _, available, _ in cloning_engines())
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.base_fields["file"].help_text = f"{FILE_HELP} {family_voice_note()}"
+        return form
+
+    def save_model(self, request, obj, form, change):
+        self._save_voice(request, obj, form, change)
+        if not change and not any(available for _, available, _ in cloning_engines()):
+            self.message_user(request, "Saved. Nobody hears this voice yet: " + family_voice_note(), messages.WARNING)
 
     @admin.display(description="Listen")
     def player(self, obj: Voice) -> str:
@@ -84,7 +114,7 @@ class VoiceAdmin(admin.ModelAdmin):
             raise Http404
         return FileResponse(open(settings.RUNTHRU_VOICES_DIR / voice.path, "rb"), content_type="audio/wav")
 
-    def save_model(self, request, obj, form, change):
+    def _save_voice(self, request, obj, form, change):
         if change:
             obj.save()
             return

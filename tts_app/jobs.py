@@ -6,8 +6,6 @@ calls in the foreground; tests call it directly too.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import time
 import uuid
@@ -26,7 +24,7 @@ from . import events
 from .clips import clips_make, owner_is_dead, process_owner
 from .engines.registry import engine_names, get_engine
 from .models import GenerationJob, JobEvent, JobLine
-from .selectors import line_spec_for, spoken_lines
+from .selectors import job_fingerprint, line_spec_for, spoken_lines
 
 log = logging.getLogger(__name__)
 
@@ -46,16 +44,11 @@ class Outcome:
     seconds: float = 0.0
 
 
-def _fingerprint(script, engine: str, role: str, voices: dict) -> str:
-    blob = json.dumps([script.pk, script.parsed_hash, engine, role, sorted(voices.items())])
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
 def job_for(*, script, engine: str, user_role: str | None, voice_assignments: dict, session_id=None,
             reuse: bool = True, enqueue: bool = True) -> GenerationJob:
     """Start a job, or hand back the one already doing (or done with) the same work."""
     role = user_role or ""
-    fingerprint = _fingerprint(script, engine, role, voice_assignments)
+    fingerprint = job_fingerprint(script, engine, role, voice_assignments)
     with transaction.atomic():
         existing = (
             GenerationJob.objects.select_for_update()
@@ -234,8 +227,13 @@ def job_run(*, job_id: int, on_line: Callable[[JobLine, str], None] | None = Non
             if JobLine.objects.filter(job_id=job_id, status=JobLine.Status.PENDING).exists():
                 break  # the rest is in another worker's hands
             job.refresh_from_db()
-            error = f"{job.failed} line(s) could not be made." if job.failed else ""
-            _finish(job_id, GenerationJob.State.DONE, kind="complete", error=error)
+            if job.failed and job.failed == job.total:
+                # Nothing to rehearse with: say so as an error, with the first line's reason.
+                _finish(job_id, GenerationJob.State.FAILED, kind="error",
+                        error=f"None of the lines could be made. {_first_failure(job_id)}".strip())
+            else:
+                error = f"{job.failed} line(s) could not be made." if job.failed else ""
+                _finish(job_id, GenerationJob.State.DONE, kind="complete", error=error)
             break
         outcomes = _run_batch(job, batch, elements)
         _record(job, outcomes)
@@ -246,6 +244,11 @@ def job_run(*, job_id: int, on_line: Callable[[JobLine, str], None] | None = Non
                 on_line(o.line, o.status)
     job.refresh_from_db()
     return job
+
+
+def _first_failure(job_id: int) -> str:
+    failed = JobLine.objects.filter(job_id=job_id, status=JobLine.Status.FAILED).order_by("position")
+    return failed.values_list("error", flat=True).first() or ""
 
 
 def _run_batch(job: GenerationJob, lines: list[JobLine], elements: dict) -> list[Outcome]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 
@@ -13,7 +14,7 @@ from scripts_app.selectors import is_user_line, script_element_by_id
 
 from . import cache
 from .clips import LineSpec, line_spec
-from .engines.registry import engine_names, get_engine
+from .engines.registry import canonical_engine_name, engine_names, get_engine
 from .models import AudioClip, GenerationJob, JobLine, Voice
 
 
@@ -22,8 +23,9 @@ def engine_names_all() -> list[str]:
 
 
 def engine_checked(engine) -> str:
-    """The engine name, or a friendly error listing the real ones."""
+    """The engine's name (aliases accepted), or a friendly error listing the real ones."""
     names = engine_names()
+    engine = canonical_engine_name(engine)
     if not isinstance(engine, str) or engine not in names:
         raise UserError(
             f"There's no voice engine called {engine!r}. Choose one of: {', '.join(names)}.",
@@ -32,8 +34,31 @@ def engine_checked(engine) -> str:
     return engine
 
 
+def cloning_engines() -> list[tuple[str, bool, str]]:
+    """(label, can run here, why not) for each engine that speaks in a family voice."""
+    found = []
+    for name in engine_names():
+        engine = get_engine(name)
+        if engine.capabilities().voice_cloning:
+            availability = engine.availability()
+            found.append((engine.label or name, availability.available, availability.reason))
+    return found
+
+
 def job_find(job_id) -> GenerationJob | None:
     return GenerationJob.objects.filter(pk=job_id).first() if job_id is not None else None
+
+
+def job_fingerprint(script, engine: str, role: str, voices: dict) -> str:
+    """Same script text, role, engine and voices: the same work, so the same job."""
+    blob = json.dumps([script.pk, script.parsed_hash, engine, role, sorted(voices.items())])
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def job_latest_for(script, *, engine: str, user_role: str | None, voice_assignments: dict) -> GenerationJob | None:
+    """The newest job making (or that made) exactly this rehearsal's audio."""
+    fingerprint = job_fingerprint(script, engine, user_role or "", voice_assignments)
+    return GenerationJob.objects.filter(fingerprint=fingerprint).order_by("-created_at").first()
 
 
 def job_failures(job: GenerationJob, *, limit: int) -> list[tuple[str, str]]:
@@ -66,11 +91,29 @@ def spoken_lines(script, user_role: str | None):
 
 
 def line_voice(voice_assignments: dict, element: dict, engine: str) -> str:
+    """The voice a line is spoken in: its character's, else the engine's first.
+
+    "" when the engine has no voice at all (a cloning engine before any voice was
+    uploaded, or after the last one was deleted): making the clip then falls back
+    to the next engine, which picks a voice of its own."""
     voice = voice_assignments.get(element.get("character") or "")
     if voice:
         return voice
     ids = get_engine(engine).default_voice_ids()
-    return ids[0]
+    return ids[0] if ids else ""
+
+
+def engine_voice_required(engine: str) -> list[str]:
+    """The engine's voice ids; a friendly error when it has none to speak in yet."""
+    ids = get_engine(engine).default_voice_ids()
+    if not ids:
+        label = get_engine(engine).label or engine
+        raise UserError(
+            f"{label} can only speak in a family voice, and none has been added yet. A parent can add one "
+            "in the admin under Voices, or choose another voice engine.",
+            code="engine_needs_voice", details={"engine": engine},
+        )
+    return ids
 
 
 def line_spec_for(element: dict, *, engine: str, voice_assignments: dict) -> LineSpec:

@@ -6,19 +6,23 @@ from runthru_site.errors import Unavailable, UserError
 
 from .clips import clip_make_now, line_spec
 from .engines.base import EngineFailed, EngineUnavailable
-from .engines.registry import default_engine_name, get_engine
+from .engines.registry import available_engine_names, default_engine_name, get_engine
 from .models import AudioClip
-from .selectors import engine_checked
+from .selectors import engine_checked, engine_voice_required
 
 # Ad-hoc speech (/api/tts/synthesize, voice previews) is one breath of text, not a scene.
 SYNTHESIZE_MAX_CHARS = 5000
 
 
 def engine_for_new_session() -> str:
+    """The best engine that can run here and has a voice to speak in (a cloning engine
+    has none until a parent uploads one)."""
     try:
-        return default_engine_name()
+        best = default_engine_name()
     except EngineUnavailable:
         return "espeak"
+    candidates = [best] + [name for name in available_engine_names() if name != best]
+    return next((name for name in candidates if get_engine(name).default_voice_ids()), "espeak")
 
 
 def default_voice_assignments(*, script, user_role: str | None, engine: str) -> dict[str, str]:
@@ -32,14 +36,19 @@ def default_voice_assignments(*, script, user_role: str | None, engine: str) -> 
     return {c["id"]: voice_ids[i % len(voice_ids)] for i, c in enumerate(others)}
 
 
-def synthesize_one(*, text: str, engine: str, voice_id: str, emotion: dict | None, flat: bool = False) -> AudioClip:
-    """The /api/tts/synthesize path: validate, then serve from the cache or make it."""
+def synthesize_one(*, text: str, engine: str | None = None, voice_id: str | None = None, emotion: dict | None,
+                   flat: bool = False) -> AudioClip:
+    """The /api/tts/synthesize path: validate, then serve from the cache or make it.
+
+    With no engine, the one a new rehearsal would get; with no voice, the engine's first."""
     if not isinstance(text, str) or not text.strip():
         raise UserError("Type the words to speak.", code="empty_text")
     if len(text) > SYNTHESIZE_MAX_CHARS:
         raise UserError(f"That's too long to speak in one go. Keep it under {SYNTHESIZE_MAX_CHARS:,} characters.",
                         code="too_long")
-    engine_checked(engine)
+    engine = engine_for_new_session() if engine is None else engine_checked(engine)
+    if voice_id is None:
+        voice_id = engine_voice_required(engine)[0]
     voices = [v.id for v in get_engine(engine).voices()]
     if voice_id not in voices:
         raise UserError(f"There's no voice {voice_id!r} for {engine}.", code="unknown_voice", details={"valid": voices})

@@ -22,7 +22,6 @@ let voices = [];
 let jobId = null;
 let streaming = null; // AbortController of the running stream
 
-const jobKey = () => `runthru-job-${session.id}`;
 const characterName = (id) => (script.parsed.characters.find((c) => c.id === id) || {}).name || id;
 
 async function load() {
@@ -99,15 +98,11 @@ async function showSession() {
   } else {
     ui.generateButton.textContent = "Generate";
     ui.rehearseLink.hidden = true;
-    // Came back while a job was running? Pick it up again.
-    const saved = localStorage.getItem(jobKey());
-    if (saved) {
-      try {
-        const job = await api(`jobs/${encodeURIComponent(saved)}`);
-        if (job.state === "queued" || job.state === "running") generate();
-      } catch {
-        localStorage.removeItem(jobKey());
-      }
+    // Voices being made already (here, in another tab, or on another device)? Follow them.
+    const job = session.job;
+    if (job && (job.state === "queued" || job.state === "running")) {
+      showProgress(job.done, job.total);
+      generate();
     }
   }
 }
@@ -171,10 +166,18 @@ async function changeVoice(character, voiceId, select) {
     session = await api(`sessions/${session.id}`, {
       method: "PATCH", json: { voice_assignments: { [character]: voiceId } },
     });
-    announce(`${characterName(character)} has a new voice. Press Generate to make their lines.`);
     resetProgress();
-    ui.rehearseLink.hidden = true;
-    ui.generateButton.textContent = "Generate";
+    const { ready, total } = session.audio;
+    const missing = total - ready;
+    ui.progressBox.hidden = false;
+    ui.progress.max = Math.max(total, 1);
+    ui.progress.value = ready;
+    ui.progressText.textContent = missing > 0
+      ? `${characterName(character)} has a new voice: ${missing} line${missing === 1 ? "" : "s"} need making again.`
+      : `${characterName(character)} has a new voice, and all the voices are ready.`;
+    ui.rehearseLink.hidden = missing > 0;
+    ui.generateButton.textContent = missing > 0 ? `Make ${missing === 1 ? "it" : "them"}` : "Generate again";
+    announce(ui.progressText.textContent);
   } catch (error) {
     showError(error);
     select.value = session.voice_assignments[character];
@@ -253,7 +256,6 @@ async function generate(lastEventId = null) {
       throw error;
     }
     jobId = response.headers.get("X-RunThru-Job");
-    if (jobId) localStorage.setItem(jobKey(), jobId);
     ui.cancelButton.hidden = false;
     await readEventStream(response, ({ event, data, id }) => {
       if (id) lastId = id;

@@ -5,7 +5,7 @@ const $ = (id) => document.getElementById(id);
 const ui = {
   title: $("script-title"), roleLine: $("role-line"), record: $("practice-record"), loading: $("rehearse-loading"),
   body: $("rehearse-body"), castLink: $("cast-link"), missing: $("audio-missing"),
-  missingText: $("audio-missing-text"), missingLink: $("audio-missing-link"),
+  missingText: $("audio-missing-text"), missingLink: $("audio-missing-link"), resumeNote: $("resume-note"),
   sceneSelect: $("scene-select"), view: $("script-view"), status: $("player-status"),
   back: $("back-button"), play: $("play-button"), cont: $("continue-button"), peek: $("peek-button"),
   skip: $("skip-button"), audio: $("line-audio"),
@@ -90,6 +90,18 @@ async function load() {
   renderScene();
   renderRecord();
   ui.body.hidden = false;
+  if (sceneIdx > 0 || lineIdx > 0) showResume();
+}
+
+// Back where they left off: bring the line into view (it can only scroll once the page
+// shows) and say where that is, so nobody wonders why the play starts mid-scene.
+function showResume() {
+  const scene = script.parsed.scenes[sceneIdx];
+  const where = `Carrying on from ${(scene && scene.title) || `Scene ${sceneIdx + 1}`}, line ${lineIdx + 1}.`;
+  ui.resumeNote.textContent = where;
+  ui.resumeNote.hidden = false;
+  announce(where);
+  highlight(true);
 }
 
 function clamp(n, lo, hi) {

@@ -202,3 +202,12 @@ def test_a_word_document_upload_shows_a_friendly_form_error(parent):
     assert response.status_code == 200
     assert b".fountain" in response.content
     assert not Script.objects.exists()
+
+
+def test_uploading_a_family_voice_says_which_engines_can_use_it_and_that_none_can_here(parent):
+    page = parent.get("/admin/tts_app/voice/add/").content.decode()
+    assert "Chatterbox" in page and "IndexTTS2" in page and "graphics card" in page
+    upload = SimpleUploadedFile("grandma.wav", five_second_wav())
+    response = parent.post("/admin/tts_app/voice/add/", {"name": "Grandma", "description": "", "file": upload},
+                           follow=True)
+    assert "Nobody hears this voice yet" in response.content.decode()

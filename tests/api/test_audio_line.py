@@ -102,3 +102,18 @@ def test_an_unknown_line_or_script_is_not_found(api, session):
     assert_error(api.get(url(session, "nosuchline")), 404)
     assert_error(api.get(f"/api/audio/999999/abc?session={session.pk}"), 404)
     assert_error(api.get(f"/api/audio/{session.script_id}/abc?session=not-a-uuid"), 404)
+
+
+def test_without_a_session_it_serves_the_clip_of_the_rehearsal_that_made_it(api, session, rank_line):
+    # A different cast than the default one: the clip exists only in this rehearsal's voices.
+    voices = {c: "en-gb-grandma" for c in session.voice_assignments}
+    api.patch(f"/api/sessions/{session.pk}", {"voice_assignments": voices}, format="json")
+    session.refresh_from_db()
+    generate(session)
+    response = api.get(f"/api/audio/{session.script_id}/{rank_line}")
+    assert response.status_code == 200
+    assert response.content == api.get(url(session, rank_line)).content
+
+
+def test_without_a_session_an_unknown_line_is_not_found_not_ungenerated(api, session):
+    assert_error(api.get(f"/api/audio/{session.script_id}/nosuchline"), 404, "not_found")

@@ -87,3 +87,27 @@ def test_it_records_practice_time_and_scene_runs(api, session):
 
 def test_it_says_an_unknown_rehearsal_is_not_found(api, db):
     assert_error(api.patch("/api/sessions/00000000-0000-0000-0000-000000000000", {}, format="json"), 404)
+
+
+def test_switching_to_an_engine_with_no_family_voice_is_refused_and_nothing_is_saved(api, script):
+    from sessions_app.models import RehearsalSession
+
+    created = api.post("/api/sessions", {"script_id": script.pk, "user_role": "maren", "tts_engine": "espeak"},
+                       format="json").json()
+    assert_error(api.patch(f"/api/sessions/{created['id']}", {"tts_engine": "indextts2"}, format="json"),
+                 400, "engine_needs_voice")
+    assert RehearsalSession.objects.get(pk=created["id"]).tts_engine == "espeak"
+    assert api.get("/api/sessions").status_code == 200
+
+
+def test_a_rehearsal_whose_engine_lost_its_last_voice_still_lists_and_reads(api, script):
+    from sessions_app.models import RehearsalSession
+
+    created = api.post("/api/sessions", {"script_id": script.pk, "user_role": "maren", "tts_engine": "espeak"},
+                       format="json").json()
+    # As if a parent deleted the last family voice of the rehearsal's cloning engine in the admin.
+    RehearsalSession.objects.filter(pk=created["id"]).update(tts_engine="indextts2", voice_assignments={})
+    listed = api.get("/api/sessions")
+    assert listed.status_code == 200
+    assert listed.json()[0]["audio"]["total"] > 0
+    assert api.get(f"/api/sessions/{created['id']}").status_code == 200

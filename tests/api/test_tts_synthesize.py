@@ -71,3 +71,22 @@ def test_it_plays_a_voice_preview(api):
 
 def test_a_preview_of_an_unknown_voice_is_refused(api):
     assert_error(api.get("/api/tts/voices/espeak/darth/preview"), 400, "unknown_voice")
+
+
+def test_intensity_and_valence_without_a_label_change_the_delivery(api):
+    plain = speak(api).content
+    warm = speak(api, emotion={"intensity": 0.7, "valence": "positive"}).content
+    cross = speak(api, emotion={"intensity": 0.7, "valence": "negative"}).content
+    assert len({plain, warm, cross}) == 3
+
+
+def test_engine_and_voice_may_be_left_out(api):
+    response = api.post("/api/tts/synthesize", {"text": "Shut the door."}, format="json")
+    assert response.status_code == 200
+    assert response["X-RunThru-Engine"]
+
+
+def test_index_tts_with_no_family_voice_is_a_clear_400(api):
+    response = api.post("/api/tts/synthesize", {"text": "Hello.", "engine": "index-tts"}, format="json")
+    error = assert_error(response, 400, "engine_needs_voice")
+    assert error["details"]["engine"] == "indextts2"

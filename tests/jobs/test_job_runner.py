@@ -93,7 +93,7 @@ def test_a_broken_engine_falls_back_to_espeak_and_the_job_goes_on(script, monkey
     _all_ready_clips_are_good()
 
 
-def test_a_line_no_engine_can_speak_is_failed_with_a_reason(script, monkeypatch):
+def test_a_job_whose_every_line_failed_ends_failed_with_the_reason(script, monkeypatch):
     from tts_app.engines import registry
 
     engine = ScriptedEngine()
@@ -102,9 +102,12 @@ def test_a_line_no_engine_can_speak_is_failed_with_a_reason(script, monkeypatch)
     monkeypatch.setattr(registry, "fallback_chain", lambda name: [name])
     monkeypatch.setattr("tts_app.clips.fallback_chain", lambda name: [name])
     job = job_run(job_id=_job(script, engine="scripted").pk)
-    assert job.state == GenerationJob.State.DONE
+    assert job.state == GenerationJob.State.FAILED
     assert job.failed == job.total
     assert "refused" in job.lines.first().error
+    last = JobEvent.objects.filter(job=job).last()
+    assert last.kind == "error" and "None of the lines could be made" in last.payload["error"]
+    assert "refused" in last.payload["error"]
     assert AudioClip.objects.count() == 0
 
 

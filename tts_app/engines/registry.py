@@ -19,12 +19,21 @@ ENGINE_CLASSES = {
     "espeak": "tts_app.engines.espeak:EspeakEngine",
 }
 
+# Other names clients use for an engine (the original REST contract called IndexTTS2 "index-tts").
+ENGINE_ALIASES = {"index-tts": "indextts2", "indextts": "indextts2", "index-tts2": "indextts2",
+                  "espeak-ng": "espeak"}
+
 _instances: dict[str, Engine] = {}
 _guard = threading.Lock()
 
 
 def engine_names() -> list[str]:
     return list(ENGINE_CLASSES)
+
+
+def canonical_engine_name(name: str) -> str:
+    """The engine's own name for a name or alias (unknown names come back as given)."""
+    return ENGINE_ALIASES.get(name.strip().lower(), name) if isinstance(name, str) else name
 
 
 def get_engine(name: str) -> Engine:
@@ -44,7 +53,7 @@ def available_engine_names() -> list[str]:
 
 
 def default_engine_name() -> str:
-    forced = engine_env("RUNTHRU_TTS_ENGINE")
+    forced = canonical_engine_name(engine_env("RUNTHRU_TTS_ENGINE"))
     if forced:
         if forced not in ENGINE_CLASSES:
             raise EngineUnavailable(

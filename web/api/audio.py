@@ -7,10 +7,10 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.views import APIView
 
 from runthru_site.errors import NotFound
-from sessions_app.selectors import plain_id, script_by_id, session_for_audio
+from scripts_app.selectors import script_element_by_id
+from sessions_app.selectors import plain_id, script_by_id, script_line_clip, session_for_audio
 from tts_app import cache
 from tts_app.selectors import clip_for_line
-from tts_app.services import default_voice_assignments, engine_for_new_session
 
 from ..errors import error_response
 
@@ -72,13 +72,14 @@ class AudioLineView(APIView):
             script = session.script if session.script_id == plain_id(script_id) else script_by_id(script_id)
             if session.script_id != script.pk:
                 raise NotFound("That rehearsal belongs to a different script.")
-            engine, voices = session.tts_engine, session.voice_assignments
+            row = clip_for_line(script, line_id, engine=session.tts_engine,
+                                voice_assignments=session.voice_assignments)
         else:
             script = script_by_id(script_id)
-            engine = engine_for_new_session()
-            voices = default_voice_assignments(script=script, user_role=None, engine=engine)
-        row = clip_for_line(script, line_id, engine=engine, voice_assignments=voices)
+            row = script_line_clip(script, line_id)
         if row is None:
+            if script_element_by_id(script, line_id) is None:
+                raise NotFound("That line isn't in this script.")
             raise NotFound("This line hasn't been generated yet. Press Generate first.", code="not_generated")
         try:
             response = ranged(cache.absolute(row.path), row.size, request, f'"{row.key}"')

@@ -9,7 +9,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from scripts_app.parsing import FORMATS
-from sessions_app.selectors import session_audio_readiness, session_current_element, session_is_user_line
+from sessions_app.selectors import (
+    session_audio_readiness,
+    session_current_element,
+    session_is_user_line,
+    session_job,
+)
 from tts_app.selectors import job_failures
 from tts_app.services import SYNTHESIZE_MAX_CHARS
 
@@ -100,6 +105,13 @@ class AudioReadinessSerializer(serializers.Serializer):
     total = serializers.IntegerField()
 
 
+class JobBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    state = serializers.CharField()
+    done = serializers.IntegerField(source="finished_count", help_text="Lines finished: made, cached or failed.")
+    total = serializers.IntegerField()
+
+
 class SessionStateSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     script_id = serializers.IntegerField()
@@ -116,6 +128,12 @@ class SessionStateSerializer(serializers.Serializer):
     audio = serializers.SerializerMethodField()
     practice_seconds = serializers.IntegerField()
     scene_runs = serializers.DictField(child=serializers.IntegerField())
+    job = serializers.SerializerMethodField(help_text="The newest job making this rehearsal's audio, if any")
+
+    @extend_schema_field(JobBriefSerializer(allow_null=True))
+    def get_job(self, session) -> dict | None:
+        job = session_job(session)
+        return JobBriefSerializer(job).data if job is not None else None
 
     @extend_schema_field(serializers.JSONField(allow_null=True))
     def get_current_element(self, session) -> dict | None:
@@ -183,7 +201,8 @@ class VoiceUploadSerializer(serializers.Serializer):
 
 
 class EmotionSerializer(serializers.Serializer):
-    label = serializers.CharField(max_length=40, required=False, default="neutral")
+    # No default label: intensity and valence alone still shape the delivery.
+    label = serializers.CharField(max_length=40, required=False)
     intensity = serializers.FloatField(min_value=0, max_value=1, required=False, default=0.5)
     valence = serializers.ChoiceField(choices=["positive", "neutral", "negative"], required=False, default="neutral")
 
@@ -191,7 +210,7 @@ class EmotionSerializer(serializers.Serializer):
 class SynthesizeSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=SYNTHESIZE_MAX_CHARS)
     character = serializers.CharField(max_length=120, required=False)
-    engine = serializers.CharField(max_length=40)
-    voice_id = serializers.CharField(max_length=120)
+    engine = serializers.CharField(max_length=40, required=False, help_text="Default: the best engine here")
+    voice_id = serializers.CharField(max_length=120, required=False, help_text="Default: the engine's first voice")
     emotion = EmotionSerializer(required=False)
     flat = serializers.BooleanField(required=False, default=False)

@@ -58,9 +58,8 @@ class SynthesizeView(APIView):
         data = SynthesizeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        row = synthesize_one(
-            text=v["text"], engine=v["engine"], voice_id=v["voice_id"], emotion=v.get("emotion"), flat=v["flat"]
-        )
+        row = synthesize_one(text=v["text"], engine=v.get("engine"), voice_id=v.get("voice_id"),
+                             emotion=v.get("emotion"), flat=v["flat"])
         return wav_response(row)
 
 

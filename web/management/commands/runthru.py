@@ -1,5 +1,6 @@
 """Start RunThru with its embedded defaults: the one command a family runs."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -13,6 +14,8 @@ from runthru_site.webservers import start_daphne, web_procs_default
 from scripts_app.services import script_sample_load
 from sessions_app.signin import parent_login_create, pin_exists, pin_generate, pin_set
 
+from ...lan import home_address, lan_environment, qr_code
+
 
 def _stop_like_ctrl_c(signum, frame):
     raise KeyboardInterrupt
@@ -25,19 +28,29 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=settings.RUNTHRU_HOST)
         parser.add_argument("--port", type=int, default=settings.RUNTHRU_PORT)
         parser.add_argument("--setup-only", action="store_true", help="Prepare everything, start nothing.")
+        parser.add_argument("--lan", action="store_true",
+                            help="Also serve the home network, so a phone on the same Wi-Fi can rehearse.")
 
-    def handle(self, *args, host, port, setup_only, **options):
+    def handle(self, *args, host, port, setup_only, lan, **options):
         call_command("migrate", interactive=False, verbosity=0)
         self._first_run()
         if setup_only:
             return
         url = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/"
+        env = dict(os.environ)
+        if lan:
+            host, phone_url, lan_env = self._home_network(port)
+            env.update(lan_env)
         python = sys.executable
-        web = start_daphne(python, host, port, web_procs_default())
-        procs = [*web, subprocess.Popen([python, "manage.py", "qcluster"])]
+        web = start_daphne(python, host, port, web_procs_default(), env=env)
+        procs = [*web, subprocess.Popen([python, "manage.py", "qcluster"], env=env)]
         # `kill` (SIGTERM) stops everything as cleanly as Ctrl-C does.
         signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
         self.stdout.write(self.style.SUCCESS(f"\nRunThru is running: open {url}"))
+        if lan and phone_url:
+            self.stdout.write(f"On a phone or tablet on the same Wi-Fi, open {phone_url}")
+            self.stdout.write("or point its camera at this code:\n" + qr_code(phone_url))
+            self.stdout.write("The teen signs in there with the PIN, as on this computer.")
         self.stdout.write(f"Parents and directors: {url}admin/\nPress Ctrl-C to stop.\n")
         try:
             while all(p.poll() is None for p in procs):
@@ -55,6 +68,16 @@ class Command(BaseCommand):
                     p.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     p.kill()
+
+    def _home_network(self, port: int) -> tuple[str, str | None, dict]:
+        """Listen on every interface; the address to show and the settings that trust it."""
+        address = home_address()
+        if address is None:
+            self.stdout.write(self.style.WARNING(
+                "This computer doesn't seem to be on a home network (no Wi-Fi or cable address found), "
+                "so only this computer can open RunThru."))
+            return "0.0.0.0", None, {}
+        return "0.0.0.0", f"http://{address}:{port}/", lan_environment(address, port)
 
     def _first_run(self):
         if script_sample_load(path=settings.SAMPLE_SCRIPT):
