@@ -16,6 +16,7 @@ from .models import AudioClip, GenerationJob, JobLine, Voice
 from .purge import purge
 from .selectors import clip_find, cloning_engines, script_audio_totals, voice_find
 from .services import default_voice_assignments, engine_for_new_session
+from .units import bytes_text, seconds_text
 from .voices import voice_delete, voice_upload
 
 # The script admin, with what this app adds to it: how much audio each script has,
@@ -31,7 +32,7 @@ class ScriptAdmin(PlainScriptAdmin):
     @admin.display(description="Audio")
     def audio_size(self, obj: Script) -> str:
         count, total = script_audio_totals(obj.pk)
-        return f"{count} clips, {total / 1e6:.1f} MB"
+        return f"{count} clips, {bytes_text(total)}"
 
     @admin.action(description="Delete the selected scripts' audio")
     def purge_audio(self, request, queryset):
@@ -76,8 +77,12 @@ def family_voice_note() -> str:
 @admin.register(Voice)
 class VoiceAdmin(admin.ModelAdmin):
     form = VoiceForm
-    list_display = ["name", "duration", "player", "usable_now", "created_at"]
-    readonly_fields = ["player", "duration", "usable_by", "created_at"]
+    list_display = ["name", "length", "player", "usable_now", "created_at"]
+    readonly_fields = ["player", "length", "usable_by", "created_at"]
+
+    @admin.display(description="Length", ordering="duration")
+    def length(self, obj: Voice) -> str:
+        return seconds_text(obj.duration)
 
     @admin.display(description="Used by")
     def usable_by(self, obj: Voice) -> str:
@@ -130,9 +135,19 @@ class VoiceAdmin(admin.ModelAdmin):
 
 @admin.register(AudioClip)
 class AudioClipAdmin(admin.ModelAdmin):
-    list_display = ["line_id", "script", "engine", "voice", "duration", "size", "player"]
+    list_display = ["line_id", "script", "engine", "voice", "length", "file_size", "player"]
+
+    @admin.display(description="Length", ordering="duration")
+    def length(self, obj: AudioClip) -> str:
+        return seconds_text(obj.duration)
+
+    @admin.display(description="Size", ordering="size")
+    def file_size(self, obj: AudioClip) -> str:
+        return bytes_text(obj.size)
     list_filter = ["engine", "script"]
-    readonly_fields = [f.name for f in AudioClip._meta.fields] + ["player"]
+    exclude = ["duration", "size"]  # shown as length and file size, in units a parent reads
+    readonly_fields = [f.name for f in AudioClip._meta.fields if f.name not in ("duration", "size")] + [
+        "length", "file_size", "player"]
     actions = ["purge_selected"]
 
     @admin.action(description="Delete the selected clips (rows and files)")
@@ -160,7 +175,7 @@ class AudioClipAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         _, total = script_audio_totals(None)
-        extra_context = {**(extra_context or {}), "title": f"Audio clips ({total / 1e6:.1f} MB in the cache)"}
+        extra_context = {**(extra_context or {}), "title": f"Audio clips ({bytes_text(total)} in the cache)"}
         return super().changelist_view(request, extra_context)
 
 
@@ -184,13 +199,21 @@ class GenerationJobAdmin(admin.ModelAdmin):
     list_display = ["script", "engine", "state", "progress", "failed", "created_at", "finished_at"]
     list_filter = ["state", "engine"]
     readonly_fields = ["script", "session_id", "engine", "user_role", "state", "progress", "total", "made", "cached",
-                       "failed", "error", "audio_seconds", "created_at", "started_at", "finished_at"]
-    exclude = ["voice_assignments", "fingerprint", "heartbeat_at", "cancel_requested"]
+                       "failed", "error", "audio_length", "time_taken", "created_at", "started_at", "finished_at"]
+    exclude = ["voice_assignments", "fingerprint", "heartbeat_at", "cancel_requested", "audio_seconds"]
     inlines = [FailedLineInline]
     actions = ["retry_failed", "cancel"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="Audio made")
+    def audio_length(self, obj: GenerationJob) -> str:
+        return seconds_text(obj.audio_seconds)
+
+    @admin.display(description="Time taken")
+    def time_taken(self, obj: GenerationJob) -> str:
+        return seconds_text(obj.elapsed_seconds)
 
     @admin.display(description="Progress")
     def progress(self, obj: GenerationJob) -> str:

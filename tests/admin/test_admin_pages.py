@@ -211,3 +211,21 @@ def test_uploading_a_family_voice_says_which_engines_can_use_it_and_that_none_ca
     response = parent.post("/admin/tts_app/voice/add/", {"name": "Grandma", "description": "", "file": upload},
                            follow=True)
     assert "Nobody hears this voice yet" in response.content.decode()
+
+
+def test_parents_see_only_what_they_manage(parent):
+    page = parent.get("/admin/").content.decode()
+    for engineer_only in ("Groups", "Users", "Django Q", "Scheduled tasks", "Queued tasks"):
+        assert engineer_only not in page, engineer_only
+    for theirs in ("Scripts", "Voices", "Audio clips", "Generation jobs", "Sign-in PIN"):
+        assert theirs.lower() in page.lower(), theirs
+
+
+def test_lengths_and_sizes_read_as_seconds_and_megabytes(parent):
+    clip = synthesize_one(text="Light the second lamp.", engine="espeak", voice_id="en-us-f2", emotion=None)
+    listing = parent.get("/admin/tts_app/audioclip/").content.decode()
+    assert f"{clip.duration:.1f} s" in listing
+    assert repr(clip.duration) not in listing
+    assert " KB" in listing or " MB" in listing
+    detail = parent.get(f"/admin/tts_app/audioclip/{clip.pk}/change/").content.decode()
+    assert f"{clip.duration:.1f} s" in detail and repr(clip.duration) not in detail
