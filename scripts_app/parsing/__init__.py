@@ -15,10 +15,13 @@ from .emotion import EMOTION_LABELS, emotion_for_direction
 from .errors import NO_DIALOGUE, ScriptParseError
 from .fountain import parse_fountain
 from .markdown import parse_markdown
+from .titles import UNTITLED, front_matter_title
+from .warning_kinds import parent_warnings
 
 FORMATS = ("auto", "markdown", "fountain")
 
-__all__ = ["parse_script", "ScriptParseError", "FORMATS", "EMOTION_LABELS", "emotion_for_direction"]
+__all__ = ["parse_script", "parent_warnings", "ScriptParseError", "FORMATS", "UNTITLED", "EMOTION_LABELS",
+           "emotion_for_direction"]
 
 
 def parse_script(text: str, format: str = "auto", title: str | None = None,
@@ -38,7 +41,8 @@ def parse_script(text: str, format: str = "auto", title: str | None = None,
         found = parse_markdown(lines, start, end, builder)
     if builder.speech_count == 0:
         raise ScriptParseError(NO_DIALOGUE)
-    final_title = (title or "").strip() or found or pg_title or "Untitled script"
+    final_title = ((title or "").strip() or found or pg_title or front_matter_title(lines, start, end)
+                   or UNTITLED)
     return builder.result(final_title, fmt)
 
 
@@ -46,4 +50,4 @@ def _shift_lines(builder: Builder, offset: int) -> None:
     for scene in builder.scenes:
         scene["line"] += offset
         scene["elements"] = [el[:6] + (el[6] + offset,) + el[7:] for el in scene["elements"]]
-    builder.warnings = [(line + offset, msg) for line, msg in builder.warnings]
+    builder.warnings = [(line + offset, msg, kind) for line, msg, kind in builder.warnings]
