@@ -5,7 +5,10 @@ Public API::
     from scripts_app.parsing import parse_script, ScriptParseError, FORMATS
 
 ``parse_script`` is a pure, deterministic function (no Django, no ORM) that returns a plain
-dict of title, characters, scenes (with dialogue and direction elements) and warnings.
+dict of title, characters, scenes (with dialogue and direction elements), warnings (each with a
+kind and whether a parent can act on it) and merged (names read as one person, e.g.
+{"DOCTOR RANK": "RANK"}; an alias from a name to itself undoes a merge). ``parent_warnings``
+gives the short, grouped list of warnings to show a parent.
 """
 
 from .builder import Builder
@@ -26,7 +29,7 @@ __all__ = ["parse_script", "parent_warnings", "ScriptParseError", "FORMATS", "UN
 
 def parse_script(text: str, format: str = "auto", title: str | None = None,
                  aliases: dict[str, str] | None = None) -> dict:
-    """Parse a play script into title, characters, scenes and warnings (see the module docs)."""
+    """Parse a play script into title, characters, scenes, warnings and merged (see the module docs)."""
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     lines = check_and_split(text)
@@ -41,8 +44,8 @@ def parse_script(text: str, format: str = "auto", title: str | None = None,
         found = parse_markdown(lines, start, end, builder)
     if builder.speech_count == 0:
         raise ScriptParseError(NO_DIALOGUE)
-    final_title = ((title or "").strip() or found or pg_title or front_matter_title(lines, start, end)
-                   or UNTITLED)
+    final_title = ((title or "").strip() or found or pg_title
+                   or front_matter_title(lines, start, builder.first_speech_line() - 1) or UNTITLED)
     return builder.result(final_title, fmt)
 
 

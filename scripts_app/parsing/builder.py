@@ -139,6 +139,10 @@ class Builder:
         return emotion
 
     # -- result ----------------------------------------------------------------------------
+    def first_speech_line(self) -> int:
+        """The (1-based) line of the first speech: front matter ends there."""
+        return next((el[6] for s in self.scenes for el in s["elements"] if el[0] == "dialogue"), 1)
+
     def _merge_duplicates(self) -> tuple[dict[str, dict[str, int]], dict[str, int], dict[str, str]]:
         """(forms, count) of each speaking character after the automatic merges (DOCTOR RANK into
         RANK, each with a warning), and the merges as {key: key merged into}."""

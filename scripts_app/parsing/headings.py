@@ -77,7 +77,7 @@ def _number(word: str) -> int | None:
         return _WORD_NUMBER.get(w) or _ORDINAL_NUMBER[w]
     if w and all(ch in _ROMAN for ch in w):
         total = 0
-        for ch, nxt in zip(w, w[1:] + " "):
+        for ch, nxt in zip(w, w[1:] + " ", strict=True):
             value = _ROMAN[ch]
             total += -value if nxt in _ROMAN and _ROMAN[nxt] > value else value
         return total

@@ -14,7 +14,7 @@ _FRONT_LINES = 40  # a title sits in the first few lines of text
 
 def front_matter_title(lines: list[str], start: int, end: int) -> str | None:
     """'A Doll’s House' from 'A Doll’s House / by Henrik Ibsen', or a 'Title: …' line; None when the
-    front matter (the lines before the first act, scene or cast list) has neither."""
+    front matter (lines[start:end] up to the first act, scene or cast list) has neither."""
     previous = None
     seen = 0
     for i in range(start, end):
