@@ -28,7 +28,13 @@ def automatic_merges(counts: dict[str, int], fixed: set[str]) -> dict[str, str]:
             if key in fixed or (first in _FAMILY and len(family) > 1):
                 continue
             merges[key] = rest
-    return merges
+    for key, into in merges.items():  # THE DR RANK -> DR RANK -> RANK: straight to RANK
+        seen = {key}
+        while into in merges and into not in seen:
+            seen.add(into)
+            into = merges[into]
+        merges[key] = into
+    return {key: into for key, into in merges.items() if key != into}
 
 
 def possible_misspellings(names: dict[str, str], counts: dict[str, int]) -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from .builder import Builder
 from .headings import CAST_RE, CONTENTS_RE, classify
 from .ids import slugify
-from .names import ABBREVIATIONS, name_shape, split_joint
+from .names import ABBREVIATIONS, NOT_NAMES, name_shape, split_joint
 
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _BOLD_CUE = re.compile(r"^\*\*([^*]{1,60})\*\*[ \t]*(.*)$")
@@ -404,10 +404,12 @@ class MarkdownParser:
                     self.open_speech(cue[0], ln, cue[1], cue[2])
                     i = self.plain_lines(i)
                     continue
-                if cue is not None:  # `**…:**` with no name we can read: say so, never merge silently
+                if cue is not None:  # `**…:**` with no name: a label (`**Setting:**`) or a cue we can't read
                     self.flush()
-                    b.warn(ln, f"Line {ln} looks like a cue, but “{cue.rstrip(':').strip()}” is not a name "
-                               "we can read, so nobody says it (kept as a stage direction).", "unreadable_cue")
+                    label = cue.rstrip(":").strip()
+                    if label.upper() not in NOT_NAMES:
+                        b.warn(ln, f"Line {ln} looks like a cue, but “{label}” is not a name we can read, "
+                                   "so nobody says it (kept as a stage direction).", "unreadable_cue")
                     b.direction(_clean_block(s), ln)
                     continue
             if in_cast:

@@ -43,3 +43,11 @@ def test_a_bold_cue_with_no_readable_name_is_a_warning_with_its_line_not_part_of
     warning = [w for w in result["warnings"] if w["kind"] == "unreadable_cue"]
     assert len(warning) == 1 and warning[0]["line"] == 3 and warning[0]["actionable"]
     assert "(sighs)" in warning[0]["message"]
+
+
+def test_a_bold_label_such_as_setting_is_a_direction_without_a_warning():
+    result = parse_script("**JO:** Hello.\n\n**Setting:** A kitchen, at night.\n\n**SAM:** Hi.\n")
+    elements = result["scenes"][0]["elements"]
+    assert [(e["type"], e["text"]) for e in elements] == [
+        ("dialogue", "Hello."), ("direction", "Setting: A kitchen, at night."), ("dialogue", "Hi.")]
+    assert result["warnings"] == []

@@ -44,3 +44,9 @@ def test_mr_or_mrs_merges_only_when_just_one_of_them_speaks():
     assert one["merged"] == {"MRS SMITH": "SMITH"}
     both = parse_script("**MRS SMITH:** Tea?\n\n**MR SMITH:** Yes.\n\n**SMITH:** Milk?\n")
     assert both["merged"] == {} and len(both["characters"]) == 3
+
+
+def test_two_titles_in_front_of_a_name_still_make_one_person():
+    result = parse_script("**DR RANK:** One.\n\n**THE DR RANK:** Two.\n\n**RANK:** Three.\n")
+    assert [(c["name"], c["line_count"]) for c in result["characters"]] == [("RANK", 3)]
+    assert result["merged"] == {"DR RANK": "RANK", "THE DR RANK": "RANK"}
