@@ -6,7 +6,8 @@ from django.template.loader import render_to_string
 from runthru_site.errors import UserError
 
 from .models import Script
-from .services import clean_aliases, script_delete, script_from_upload, script_validate
+from .parsing import UNTITLED
+from .services import clean_aliases, script_delete, script_from_upload, script_validate, title_from_filename
 
 
 class ScriptAdminForm(forms.ModelForm):
@@ -44,6 +45,8 @@ class ScriptAdminForm(forms.ModelForm):
             raise ValidationError(exc.message) from None
         if not data.get("title"):
             data["title"] = parsed["title"]
+            if parsed["title"] == UNTITLED and upload:
+                data["title"] = title_from_filename(upload.name) or UNTITLED
         self.instance.markdown_source = data["markdown_source"]
         return data
 

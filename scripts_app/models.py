@@ -1,6 +1,6 @@
 from django.db import models
 
-from .parsing import FORMATS
+from .parsing import FORMATS, parent_warnings
 
 # How the admin names each of the parser's formats.
 FORMAT_LABELS = {"auto": "Detect automatically", "markdown": "Markdown / plain text", "fountain": "Fountain"}
@@ -37,6 +37,11 @@ class Script(models.Model):
     @property
     def warnings(self) -> list[dict]:
         return self.parsed_json.get("warnings", [])
+
+    @property
+    def warnings_for_parents(self) -> list[dict]:
+        """The few warnings a parent can act on, grouped (every warning stays in `warnings`)."""
+        return parent_warnings(self.parsed_json or {})
 
     @property
     def line_count(self) -> int:

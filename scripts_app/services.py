@@ -5,13 +5,14 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import re
 
 from django.db import transaction
 
 from runthru_site.errors import UserError
 
 from .models import Script
-from .parsing import FORMATS, ScriptParseError, parse_script
+from .parsing import FORMATS, UNTITLED, ScriptParseError, parse_script
 
 MAX_TITLE = 200
 
@@ -90,6 +91,23 @@ def script_from_upload(upload) -> tuple[str, str]:
     return script_text_from_bytes(upload.read()), fmt
 
 
+# A file name's tail that is no part of a title: 'romeo_and_juliet_pg1513', 'cyber_bob_ep00001', 'play-v2'.
+_NAME_NUMBER = re.compile(r"(?:[\s._-]+(?:pg|ep|v|no)?\d+)+$", re.I)
+_NAME_SPLIT = re.compile(r"[\s._-]+")
+_SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to"})
+
+
+def title_from_filename(filename: str | None) -> str | None:
+    """A readable title from an uploaded file's name: 'romeo_and_juliet_pg1513.txt' -> 'Romeo and Juliet'."""
+    stem = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    words = [w for w in _NAME_SPLIT.split(_NAME_NUMBER.sub("", stem[:MAX_TITLE])) if w]
+    if not any(ch.isalpha() for w in words for ch in w):
+        return None
+    return " ".join(w.capitalize() if w.islower() and not (i and w in _SMALL_WORDS) else w
+                    for i, w in enumerate(words))
+
+
 def script_validate(*, source: str, fmt: str = "auto", aliases: dict | None = None, title: str | None = None) -> dict:
     """Parse without saving; raises ScriptRejected with a friendly message."""
     if fmt not in FORMATS:
@@ -110,10 +128,14 @@ def _apply_parse(script: Script, parsed: dict) -> None:
 
 
 @transaction.atomic
-def script_create(*, source: str, title: str | None = None, fmt: str = "auto", aliases: dict | None = None) -> Script:
+def script_create(*, source: str, title: str | None = None, fmt: str = "auto", aliases: dict | None = None,
+                  filename: str | None = None) -> Script:
+    """`filename`: the uploaded file's name, the title when neither `title` nor the text gives one."""
     aliases = clean_aliases(aliases)
     title = (title or "").strip()[:MAX_TITLE]
     parsed = script_validate(source=source, fmt=fmt, aliases=aliases, title=title)
+    if not title and parsed["title"] == UNTITLED:
+        title = (title_from_filename(filename) or "")[:MAX_TITLE]
     script = Script(title=title or parsed["title"][:MAX_TITLE], markdown_source=source, format=fmt, aliases=aliases)
     _apply_parse(script, parsed)
     script.save()

@@ -5,7 +5,10 @@ Public API::
     from scripts_app.parsing import parse_script, ScriptParseError, FORMATS
 
 ``parse_script`` is a pure, deterministic function (no Django, no ORM) that returns a plain
-dict of title, characters, scenes (with dialogue and direction elements) and warnings.
+dict of title, characters, scenes (with dialogue and direction elements), warnings (each with a
+kind and whether a parent can act on it) and merged (names read as one person, e.g.
+{"DOCTOR RANK": "RANK"}; an alias from a name to itself undoes a merge). ``parent_warnings``
+gives the short, grouped list of warnings to show a parent.
 """
 
 from .builder import Builder
@@ -15,15 +18,18 @@ from .emotion import EMOTION_LABELS, emotion_for_direction
 from .errors import NO_DIALOGUE, ScriptParseError
 from .fountain import parse_fountain
 from .markdown import parse_markdown
+from .titles import UNTITLED, front_matter_title
+from .warning_kinds import parent_warnings
 
 FORMATS = ("auto", "markdown", "fountain")
 
-__all__ = ["parse_script", "ScriptParseError", "FORMATS", "EMOTION_LABELS", "emotion_for_direction"]
+__all__ = ["parse_script", "parent_warnings", "ScriptParseError", "FORMATS", "UNTITLED", "EMOTION_LABELS",
+           "emotion_for_direction"]
 
 
 def parse_script(text: str, format: str = "auto", title: str | None = None,
                  aliases: dict[str, str] | None = None) -> dict:
-    """Parse a play script into title, characters, scenes and warnings (see the module docs)."""
+    """Parse a play script into title, characters, scenes, warnings and merged (see the module docs)."""
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     lines = check_and_split(text)
@@ -38,7 +44,8 @@ def parse_script(text: str, format: str = "auto", title: str | None = None,
         found = parse_markdown(lines, start, end, builder)
     if builder.speech_count == 0:
         raise ScriptParseError(NO_DIALOGUE)
-    final_title = (title or "").strip() or found or pg_title or "Untitled script"
+    final_title = ((title or "").strip() or found or pg_title
+                   or front_matter_title(lines, start, builder.first_speech_line() - 1) or UNTITLED)
     return builder.result(final_title, fmt)
 
 
@@ -46,4 +53,4 @@ def _shift_lines(builder: Builder, offset: int) -> None:
     for scene in builder.scenes:
         scene["line"] += offset
         scene["elements"] = [el[:6] + (el[6] + offset,) + el[7:] for el in scene["elements"]]
-    builder.warnings = [(line + offset, msg) for line, msg in builder.warnings]
+    builder.warnings = [(line + offset, msg, kind) for line, msg, kind in builder.warnings]

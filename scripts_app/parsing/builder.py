@@ -4,8 +4,11 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from .cast import automatic_merges, possible_misspellings
 from .emotion import emotion_for_direction
+from .headings import scene_name
 from .ids import normalise, short_hash, slugify
+from .warning_kinds import EMPTY_CUE, MERGED, MISSPELT_CUE, UNKNOWN_DELIVERY, warning_dict
 
 _TRAIL = re.compile(r"[\s.:;,]+$")
 _SPACES = re.compile(r"[ \t]+")
@@ -30,7 +33,7 @@ class Builder:
                 self.alias_target_name[key] = clean_name(canonical)
         self.scenes: list[dict] = []
         self.scene: dict | None = None
-        self.warnings: list[tuple[int, str]] = []
+        self.warnings: list[tuple[int, str, str]] = []  # (line, message, kind)
         self.chars: dict[str, dict] = {}
         self.name_words: set[str] = set()
         self._forms: dict[str, tuple[str, dict]] = {}  # clean cue -> (key, info), see _count_form
@@ -46,8 +49,8 @@ class Builder:
             self.new_scene(None, None, line)
         return self.scene
 
-    def warn(self, line: int, message: str) -> None:
-        self.warnings.append((line, message))
+    def warn(self, line: int, message: str, kind: str) -> None:
+        self.warnings.append((line, message, kind))
 
     def _count_form(self, name: str) -> tuple[str, dict]:
         """(key, info) of the character a clean cue names, counting the form it was written in."""
@@ -69,6 +72,8 @@ class Builder:
     # -- elements ------------------------------------------------------------------------------
     def direction(self, text: str, line: int) -> None:
         text = text.strip()
+        if "[" in text or "]" in text or "(" in text or ")" in text:
+            text = balance_brackets(text)
         if text:
             self._ensure_scene(line)["elements"].append(("direction", None, None, text, None, None, line, None))
 
@@ -86,7 +91,7 @@ class Builder:
             directions = [d for d in (clean_direction(d) for d in directions) if d]
         text = text.strip()
         if not text:
-            self.warn(line, f"The cue {names[0]} has no dialogue after it — skipped.")
+            self.warn(line, f"The cue {names[0]} has no dialogue after it — skipped.", EMPTY_CUE)
             if directions:
                 self.direction("; ".join(directions), line)
             return False
@@ -129,18 +134,62 @@ class Builder:
                 emotion = found
             if unknown and len(_WORDS.findall(d)) <= _SHORT_DIRECTION:
                 listed = ", ".join(f"'{w}'" for w in unknown)
-                self.warn(line, f"Unknown delivery word(s) in direction: {listed} — read as neutral")
+                self.warn(line, f"Unknown delivery word(s) in direction: {listed} — read as neutral",
+                          UNKNOWN_DELIVERY)
         return emotion
 
     # -- result ----------------------------------------------------------------------------
+    def first_speech_line(self) -> int:
+        """The (1-based) line of the first speech: front matter ends there."""
+        return next((el[6] for s in self.scenes for el in s["elements"] if el[0] == "dialogue"), 1)
+
+    def _merge_duplicates(self) -> tuple[dict[str, dict[str, int]], dict[str, int], dict[str, str]]:
+        """(forms, count) of each speaking character after the automatic merges (DOCTOR RANK into
+        RANK, each with a warning), and the merges as {key: key merged into}."""
+        forms = {k: dict(info["forms"]) for k, info in self.chars.items() if info["count"]}
+        counts = {k: self.chars[k]["count"] for k in forms}
+        merges = automatic_merges(counts, set(self.alias_map) | set(self.alias_map.values()))
+        if merges:
+            first_lines = self._first_lines(set(merges))
+            names = {src: _display(forms[src]) for src in merges}
+            for src, dst in merges.items():
+                for form, n in forms.pop(src).items():
+                    forms[dst][form] = forms[dst].get(form, 0) + n
+                counts[dst] += counts.pop(src)
+            for src, dst in merges.items():
+                self.warn(first_lines.get(src, 0), f"{names[src]} and {_display(forms[dst])} are read as one "
+                          f"person, {_display(forms[dst])}.", MERGED)
+        return forms, counts, merges
+
+    def _first_lines(self, keys: set[str]) -> dict[str, int]:
+        """The line of each of these characters' first speech."""
+        found: dict[str, int] = {}
+        for scene in self.scenes:
+            for el in scene["elements"]:
+                if el[1] in keys and el[1] not in found:
+                    found[el[1]] = el[6]
+        return found
+
+    def _warn_misspellings(self, forms: dict[str, dict[str, int]], counts: dict[str, int]) -> None:
+        names = {k: _display(f) for k, f in forms.items()}
+        pairs = possible_misspellings(names, counts)
+        if pairs:
+            lines = self._first_lines({rare for rare, _ in pairs})
+            for rare, common in pairs:
+                said = "one speech" if counts[rare] == 1 else f"{counts[rare]} speeches"
+                self.warn(lines.get(rare, 0), f"{names[rare]} ({said}) may be a misspelt {names[common]}.",
+                          MISSPELT_CUE)
+
     def result(self, title: str, fmt: str) -> dict:
         kept = [s for s in self.scenes if s["dialogue"]]
         char_ids: dict[str, str] = {}
         characters = []
         used_ids: set[str] = set()
+        all_forms, counts, merges = self._merge_duplicates()
+        self._warn_misspellings(all_forms, counts)
         # Characters in order of their first speech: speech() adds elements in reading order and
         # creates a character (counted from 1) at its first speech, so self.chars is in that order.
-        order = [k for k, info in self.chars.items() if info["count"]]
+        order = [k for k in self.chars if k in counts]
         for k in order:
             cid = k
             n = 2
@@ -149,14 +198,13 @@ class Builder:
                 n += 1
             used_ids.add(cid)
             char_ids[k] = cid
+        merged = {}
+        for src, dst in merges.items():
+            char_ids[src] = char_ids[dst]
+            merged[_display(self.chars[src]["forms"])] = _display(all_forms[dst])
         for k in order:
-            info = self.chars[k]
-            forms: dict[str, int] = info["forms"]
-            groups: Counter = Counter()
-            for form, n in forms.items():
-                groups[form.casefold()] += n
-            top = max(groups.items(), key=lambda kv: kv[1])[0]  # first-seen wins ties
-            display = max(((f, n) for f, n in forms.items() if f.casefold() == top), key=lambda kv: kv[1])[0]
+            forms = all_forms[k]
+            display = _display(forms)
             seen = {display.casefold()}
             aliases = []
             for form in forms:
@@ -167,13 +215,20 @@ class Builder:
             if target and target.casefold() not in seen and aliases:
                 aliases.append(target)
             characters.append({"id": char_ids[k], "name": display, "aliases": aliases,
-                               "line_count": info["count"]})
+                               "line_count": counts[k]})
 
         scenes = []
         scene_seen: Counter = Counter()
         lone = len(kept) == 1
+        per_act = Counter(s["act"] for s in kept if s["title"])
+        nth_in_act: Counter = Counter()
         for index, s in enumerate(kept):
             title_text = s["title"] or ("Scene 1" if lone else "Opening")
+            if s["title"]:
+                nth_in_act[s["act"]] += 1
+                shown = scene_name(title_text, s["act"], nth_in_act[s["act"]], per_act[s["act"]])
+            else:
+                shown = title_text
             skey = normalise(s["act"] or "") + "|" + normalise(title_text)
             scene_seen[skey] += 1
             scene_id = short_hash("scene", skey, str(scene_seen[skey]))
@@ -197,14 +252,48 @@ class Builder:
                 }
                 if fields:
                     if "characters" in fields:
-                        fields = dict(fields, characters=[char_ids[c] for c in fields["characters"]])
+                        joint = [char_ids[c] for c in fields["characters"]]
+                        fields = dict(fields, characters=list(dict.fromkeys(joint)))
                     el.update(fields)
                 append(el)
-            scenes.append({"id": scene_id, "index": index, "title": title_text, "act": s["act"],
+            # the id hashes the heading as written: renaming how scenes read keeps every id
+            scenes.append({"id": scene_id, "index": index, "title": shown, "act": s["act"],
                            "elements": elements})
-        warnings = [{"line": line, "message": msg} for line, msg in sorted(self.warnings, key=lambda w: w[0])]
+        warnings = [warning_dict(*w) for w in sorted(self.warnings, key=lambda w: w[0])]
         return {"title": title, "format": fmt, "characters": characters, "scenes": scenes,
-                "warnings": warnings}
+                "warnings": warnings, "merged": merged}
+
+
+def _display(forms: dict[str, int]) -> str:
+    """A character's name as most often written (case-insensitively); the first seen wins ties."""
+    groups: Counter = Counter()
+    for form, n in forms.items():
+        groups[form.casefold()] += n
+    top = max(groups.items(), key=lambda kv: kv[1])[0]
+    return max(((f, n) for f, n in forms.items() if f.casefold() == top), key=lambda kv: kv[1])[0]
+
+
+_OPENER = {")": "(", "]": "["}
+
+
+def balance_brackets(text: str) -> str:
+    """Drop brackets that close nothing or are never closed: a direction wrapped over two
+    paragraphs (`[SCENE.—A room … winter.` + `… opened the door.]`) reads as one clean text."""
+    stack: list[int] = []
+    drop: set[int] = set()
+    for i, ch in enumerate(text):
+        if ch in "([":
+            stack.append(i)
+        elif ch in ")]":
+            if stack and text[stack[-1]] == _OPENER[ch]:
+                stack.pop()
+            else:
+                drop.add(i)
+    drop.update(stack)
+    if not drop:
+        return text
+    text = "".join(ch for i, ch in enumerate(text) if i not in drop)
+    return _SPACES.sub(" ", text).strip()
 
 
 _DIR_EDGE = re.compile(r"^[\s_*\[\](){}.:;,—–-]+|[\s_*\[\](){}:;,—–-]+$")
@@ -217,4 +306,6 @@ def clean_direction(text: str) -> str:
     text = _SPACES.sub(" ", text).strip()
     if text.endswith(".") and not text.endswith(".."):
         text = text[:-1].rstrip()
+    if "[" in text or "]" in text or "(" in text or ")" in text:
+        text = balance_brackets(text)
     return text

@@ -60,3 +60,65 @@ def classify(text: str, markdown: bool) -> tuple[str, str] | None:
     if m and (markdown or (m.group("kw").isupper() or text[:1].isupper()) and len(text) < 40):
         return "part", ""
     return None
+
+
+_ORDINAL_NUMBER = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
+_WORD_NUMBER = {w: n for n, w in enumerate(
+    ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"), 1)}
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+
+
+def _number(word: str) -> int | None:
+    """'III', '3', 'three', 'third' -> 3."""
+    w = word.casefold()
+    if w.isdigit():
+        return int(w)
+    if w in _WORD_NUMBER or w in _ORDINAL_NUMBER:
+        return _WORD_NUMBER.get(w) or _ORDINAL_NUMBER[w]
+    if w and all(ch in _ROMAN for ch in w):
+        total = 0
+        for ch, nxt in zip(w, w[1:] + " ", strict=True):
+            value = _ROMAN[ch]
+            total += -value if nxt in _ROMAN and _ROMAN[nxt] > value else value
+        return total
+    return None
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"),
+                           (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def act_name(label: str) -> str:
+    """How an act label reads in a scene picker: 'ACT I' and 'FIRST ACT' -> 'Act I', 'Act 2' stays."""
+    m = ACT_RE.match(label) or ORD_ACT_RE.match(label)
+    if not m:
+        return label
+    num = m.group("num")
+    n = _number(num)
+    if n is None:  # 'LAST ACT'
+        return label
+    return f"Act {num}" if num.isdigit() else f"Act {_roman(n)}"
+
+
+def scene_name(title: str, act: str | None, nth_in_act: int, scenes_in_act: int) -> str:
+    """A scene's name for a picker: 'Act I · Scene 1' for a bare `SCENE I.` heading, 'Act I' for an
+    act's only, unnumbered `SCENE`; a heading that says more ('SCENE II. A street.') as it is."""
+    m = SCENE_RE.match(title) or ORD_SCENE_RE.match(title)
+    if m and not m.group("rest"):
+        num = m.group("num")
+        act_text = act_name(act) if act else None
+        if num is None and act_text and scenes_in_act == 1:
+            return act_text
+        n = _number(num) if num else nth_in_act
+        scene = f"Scene {n if n is not None else num}"
+        return f"{act_text} · {scene}" if act_text else scene
+    m = ACT_RE.match(title) or ORD_ACT_RE.match(title)
+    if m and not m.group("rest"):
+        return act_name(title)
+    return title

@@ -17,7 +17,7 @@ from functools import lru_cache
 from .builder import Builder
 from .headings import CAST_RE, CONTENTS_RE, classify
 from .ids import slugify
-from .names import ABBREVIATIONS, name_shape, split_joint
+from .names import ABBREVIATIONS, NOT_NAMES, name_shape, split_joint
 
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _BOLD_CUE = re.compile(r"^\*\*([^*]{1,60})\*\*[ \t]*(.*)$")
@@ -53,23 +53,37 @@ class _Speech:
 
 
 @lru_cache(maxsize=4096)
-def _bold_cue(s: str) -> tuple[str, str] | None:
-    """(name, rest) for a `**NAME**`, `**NAME:** text` or `**NAME** text` line, else None.
+def _bold_cue(s: str) -> tuple[str, str, str | None] | str | None:
+    """(name, rest, direction) for a `**NAME**`, `**NAME:** text`, `**NAME** text` or
+    `**NAME (softly):** text` line; the bold text when it is shaped like a cue (`**…:**`)
+    but is no name; else None.
 
     Cached: a Modern play repeats the same few dozen cue lines hundreds of times.
     """
     m = _BOLD_CUE.match(s)
     if not m:
         return None
-    name = m.group(1).strip()
+    bold = name = m.group(1).strip()
     if name[-1:] in ":.":
         name = name[:-1].rstrip()
-    if not name_shape(name):
-        return None
+    direction = None
+    if name[-1:] in ")]":  # a direction inside the bold: `**ROMEO (softly):**`
+        name, direction = _split_cue_direction(name)
     rest = m.group(2)
+    if not name or not name_shape(name):
+        return bold if bold[-1:] == ":" or rest[:1] == ":" else None
     if rest[:1] in ":.":
         rest = rest[1:].lstrip()
-    return name, rest
+    return name, rest, direction
+
+
+def _split_cue_direction(cue: str) -> tuple[str, str | None]:
+    """'ROMEO (softly)' -> ('ROMEO', 'softly'); the cue unchanged when no bracket opens it."""
+    opener = "(" if cue[-1] == ")" else "["
+    pos = cue.rfind(opener)
+    if pos <= 0:
+        return cue, None
+    return cue[:pos].rstrip(), cue[pos + 1:-1].strip() or None
 
 
 @lru_cache(maxsize=4096)
@@ -384,11 +398,19 @@ class MarkdownParser:
                     continue
             if c == "*" and s[:2] == "**":
                 cue = _bold_cue(s)
-                if cue is not None:
+                if type(cue) is tuple:
                     in_cast = False
                     self.bold_cues += 1
-                    self.open_speech(cue[0], ln, cue[1])
+                    self.open_speech(cue[0], ln, cue[1], cue[2])
                     i = self.plain_lines(i)
+                    continue
+                if cue is not None:  # `**…:**` with no name: a label (`**Setting:**`) or a cue we can't read
+                    self.flush()
+                    label = cue.rstrip(":").strip()
+                    if label.upper() not in NOT_NAMES:
+                        b.warn(ln, f"Line {ln} looks like a cue, but “{label}” is not a name we can read, "
+                                   "so nobody says it (kept as a stage direction).", "unreadable_cue")
+                    b.direction(_clean_block(s), ln)
                     continue
             if in_cast:
                 if para:

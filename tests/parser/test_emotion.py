@@ -46,7 +46,8 @@ def test_unknown_words_read_as_neutral_and_become_a_warning_with_its_line():
     speech = result["scenes"][0]["elements"][0]
     assert speech["emotion"] is None and speech["direction"] == "frobnicate"
     assert result["warnings"] == [{"line": 3, "message":
-                                   "Unknown delivery word(s) in direction: 'frobnicate' — read as neutral"}]
+                                   "Unknown delivery word(s) in direction: 'frobnicate' — read as neutral",
+                                   "kind": "unknown_delivery", "actionable": False}]
 
 
 def test_a_speech_takes_its_emotion_from_its_directions():

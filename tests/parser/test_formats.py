@@ -110,7 +110,7 @@ def test_it_reads_plain_caps_colon_cues_one_per_line():
 
 def test_it_keeps_front_matter_as_a_scene_only_when_it_has_dialogue():
     result = parse_script("JO.\nHi.\n\n# Act 1\n\n## Scene 1\n\nSAM.\nHello.\n")
-    assert [s["title"] for s in result["scenes"]] == ["Opening", "Scene 1"]
+    assert [s["title"] for s in result["scenes"]] == ["Opening", "Act 1 · Scene 1"]
     assert result["scenes"][1]["act"] == "Act 1"
     result = parse_script("Some notes about the play.\n\n## Scene 1\n\nSAM.\nHello.\n")
     assert [s["title"] for s in result["scenes"]] == ["Scene 1"]

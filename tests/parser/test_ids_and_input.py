@@ -51,7 +51,7 @@ def test_ids_are_unique_even_for_repeated_lines_and_scene_ids_are_stable():
 
 def test_it_returns_exactly_the_documented_shape():
     result = parse_script(SCRIPT)
-    assert set(result) == {"title", "format", "characters", "scenes", "warnings"}
+    assert set(result) == {"title", "format", "characters", "scenes", "warnings", "merged"}
     assert set(result["characters"][0]) == {"id", "name", "aliases", "line_count"}
     assert set(result["scenes"][0]) == {"id", "index", "title", "act", "elements"}
     keys = {"id", "type", "character", "text", "direction", "emotion", "source_line"}
@@ -61,7 +61,8 @@ def test_it_returns_exactly_the_documented_shape():
 
 def test_a_cue_with_no_dialogue_becomes_a_warning_with_its_line_number():
     result = parse_script("**JO:** Hello.\n\n**SAM:**\n\n**JO:** Bye.\n")
-    assert result["warnings"] == [{"line": 3, "message": "The cue SAM has no dialogue after it — skipped."}]
+    assert result["warnings"] == [{"line": 3, "message": "The cue SAM has no dialogue after it — skipped.",
+                                   "kind": "empty_cue", "actionable": True}]
     assert [c["id"] for c in result["characters"]] == ["jo"]
 
 

@@ -37,7 +37,9 @@ class ScriptViewSet(viewsets.ViewSet):
                 fmt = detected
         else:
             source = values.get("markdown_source", "")
-        script = script_create(source=source, title=values.get("title"), fmt=fmt, aliases=values.get("aliases"))
+        upload = values.get("file")
+        script = script_create(source=source, title=values.get("title"), fmt=fmt, aliases=values.get("aliases"),
+                               filename=upload.name if upload is not None else None)
         return Response(ScriptDetailSerializer(script).data, status=201)
 
     @extend_schema(responses={200: ScriptDetailSerializer, 404: ErrorSerializer}, summary="One script, parsed")
