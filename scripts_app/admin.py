@@ -71,9 +71,9 @@ class ScriptAdmin(admin.ModelAdmin):
     def line_count(self, obj: Script) -> int:
         return obj.line_count
 
-    @admin.display(description="Warnings")
+    @admin.display(description="Worth checking")
     def warning_count(self, obj: Script) -> int:
-        return len(obj.warnings)
+        return len(obj.warnings_for_parents)
 
     @admin.display(description="Scenes, characters and warnings")
     def structure(self, obj: Script) -> str:

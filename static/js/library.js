@@ -49,7 +49,7 @@ async function load() {
 
 function showWarnings(warnings) {
   warningList.replaceChildren(...warnings.map((w) => el("li", {},
-    el("strong", {}, w.line ? `Line ${w.line}: ` : ""), w.message)));
+    el("strong", {}, w.lines && w.lines.length === 1 && w.lines[0] ? `Line ${w.lines[0]}: ` : ""), w.message)));
   warningsBox.hidden = warnings.length === 0;
 }
 
@@ -83,7 +83,7 @@ form.addEventListener("submit", async (event) => {
     uploadMessage.textContent = `Added “${script.title}”: ${plural(scenes, "scene")}, ${plural(chars, "character")}.`;
     uploadMessage.className = "form-message ok";
     announce(uploadMessage.textContent);
-    showWarnings(parsed.warnings || []);
+    showWarnings(script.parent_warnings || []);
     form.reset();
     await load();
   } catch (error) {

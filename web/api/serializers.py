@@ -71,6 +71,12 @@ class ScriptListItemSerializer(serializers.Serializer):
         return len(script.characters)
 
 
+class ParentWarningSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    message = serializers.CharField()
+    lines = serializers.ListField(child=serializers.IntegerField())
+
+
 class ScriptDetailSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     title = serializers.CharField()
@@ -78,6 +84,8 @@ class ScriptDetailSerializer(serializers.Serializer):
     markdown_source = serializers.CharField()
     aliases = serializers.DictField(child=serializers.CharField())
     parsed = serializers.JSONField(source="parsed_json")
+    parent_warnings = ParentWarningSerializer(source="warnings_for_parents", many=True,
+                                              help_text="The few warnings a parent can act on, grouped")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
