@@ -102,7 +102,7 @@ async function showSession() {
     const job = session.job;
     if (job && (job.state === "queued" || job.state === "running")) {
       showProgress(job.done, job.total);
-      generate();
+      generate("0"); // from the first event, keeping the progress shown so far
     }
   }
 }
@@ -235,9 +235,12 @@ async function generate(lastEventId = null) {
   const controller = new AbortController();
   streaming = controller;
   hideNotice();
-  if (!lastEventId) resetProgress();
   ui.progressBox.hidden = false;
-  ui.progressText.textContent = "Starting…";
+  if (!lastEventId) {
+    resetProgress();
+    ui.progressBox.hidden = false;
+    ui.progressText.textContent = "Starting…";
+  }
   ui.generateButton.disabled = true;
   ui.rehearseLink.hidden = true;
   const samples = []; // [time ms, done] for the time-left estimate
