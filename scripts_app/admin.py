@@ -15,14 +15,34 @@ class ScriptAdminForm(forms.ModelForm):
         required=False, help_text="Or upload a .md, .txt or .fountain file instead of pasting the text."
     )
     title = forms.CharField(max_length=200, required=False, help_text="Leave empty to use the script's own title.")
+    same_person = forms.CharField(
+        label="One person, two names", required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "DOCTOR RANK = RANK"}),
+        help_text="One pair a line: the name on the left is read as the name on the right, so both are one "
+                  "character with one voice. To keep two names apart that RunThru joined by itself, write the "
+                  "name = the same name.",
+    )
 
     class Meta:
         model = Script
-        fields = ["title", "format", "markdown_source", "aliases"]
+        fields = ["title", "format", "markdown_source"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["markdown_source"].required = False
+        if self.instance.pk:
+            self.initial["same_person"] = "\n".join(f"{k} = {v}" for k, v in (self.instance.aliases or {}).items())
+
+    def clean_same_person(self) -> dict:
+        pairs = {}
+        for number, line in enumerate(self.cleaned_data.get("same_person", "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, sep, main = line.partition("=")
+            if not sep or not name.strip() or not main.strip():
+                raise ValidationError(f"Line {number}: write it like DOCTOR RANK = RANK.")
+            pairs[name.strip()] = main.strip()
+        return pairs
 
     def clean(self):
         data = super().clean()
@@ -37,7 +57,7 @@ class ScriptAdminForm(forms.ModelForm):
         if not data.get("markdown_source"):
             raise ValidationError("Paste the script text or upload a file.")
         try:
-            data["aliases"] = clean_aliases(data.get("aliases") or {})
+            data["aliases"] = clean_aliases(data.get("same_person") or {})
             parsed = script_validate(
                 source=data["markdown_source"], fmt=data.get("format") or "auto", aliases=data["aliases"]
             )
@@ -48,6 +68,7 @@ class ScriptAdminForm(forms.ModelForm):
             if parsed["title"] == UNTITLED and upload:
                 data["title"] = title_from_filename(upload.name) or UNTITLED
         self.instance.markdown_source = data["markdown_source"]
+        self.instance.aliases = data["aliases"]
         return data
 
 
@@ -58,7 +79,7 @@ class ScriptAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     readonly_fields = ["structure", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "format", "upload", "markdown_source", "aliases"]}),
+        (None, {"fields": ["title", "format", "upload", "markdown_source", "same_person"]}),
         ("What RunThru understood", {"fields": ["structure", "created_at", "updated_at"]}),
     ]
     actions = ["delete_with_audio"]

@@ -7,6 +7,7 @@ const $ = (id) => document.getElementById(id);
 const ui = {
   title: $("script-title"), loading: $("cast-loading"),
   roleSection: $("role-section"), roleList: $("role-list"),
+  mergeFrom: $("merge-from"), mergeInto: $("merge-into"), mergeButton: $("merge-button"), mergeList: $("merge-list"),
   voiceSection: $("voice-section"), engineSelect: $("engine-select"), engineNotes: $("engine-notes"),
   voiceRows: $("voice-rows"), previewAudio: $("preview-audio"),
   generateSection: $("generate-section"), generateButton: $("generate-button"), cancelButton: $("cancel-button"),
@@ -49,8 +50,59 @@ async function load() {
   document.title = `${script.title} · RunThru`;
   ui.title.textContent = script.title;
   renderRoles();
+  renderMerges();
   if (session) await showSession();
 }
+
+// --- one person, two names ------------------------------------------------------
+
+function renderMerges() {
+  const names = script.parsed.characters.map((c) => c.name).sort();
+  const options = () => names.map((n) => el("option", { value: n }, n));
+  ui.mergeFrom.replaceChildren(...options());
+  ui.mergeInto.replaceChildren(...options());
+  if (names.length > 1) ui.mergeInto.value = names[1];
+  const joined = script.parsed.characters.flatMap((c) => (c.aliases || []).map((alias) => [alias, c.name]));
+  ui.mergeList.replaceChildren(...joined.map(([alias, name]) => {
+    const undo = el("button", { type: "button", class: "small-button" }, "Undo");
+    undo.addEventListener("click", () => saveAliases(separated(alias), `${alias} and ${name} are two people again.`));
+    return el("li", {}, `${alias} is read as ${name}. `, undo);
+  }));
+}
+
+function separated(alias) {
+  const aliases = { ...(script.aliases || {}) };
+  // A name pointing at itself keeps it apart, also from RunThru's own automatic joins.
+  if (aliases[alias] && aliases[alias] !== alias) delete aliases[alias];
+  else aliases[alias] = alias;
+  return aliases;
+}
+
+async function saveAliases(aliases, message) {
+  try {
+    script = await api(`scripts/${encodeURIComponent(scriptId)}`, { method: "PATCH", json: { aliases } });
+    renderRoles();
+    renderMerges();
+    announce(message);
+    if (session) {
+      session = await api(`sessions/${session.id}`);
+      await showSession();
+    }
+  } catch (error) {
+    showError(error);
+  }
+}
+
+ui.mergeButton.addEventListener("click", () => {
+  const from = ui.mergeFrom.value;
+  const into = ui.mergeInto.value;
+  if (!from || !into || from === into) {
+    showNotice("Pick two different names to join.", { kind: "warn" });
+    return;
+  }
+  const aliases = { ...(script.aliases || {}), [from]: into };
+  saveAliases(aliases, `${from} and ${into} are now one person, ${into}.`);
+});
 
 function renderRoles() {
   const characters = [...script.parsed.characters].sort((a, b) => b.line_count - a.line_count);

@@ -17,7 +17,7 @@ SMALL = "# Doctors\n\n## Scene 1\n\n**NORA:** (happily) Good evening.\n\n**RANK:
 
 
 def script_form(**fields):
-    return {"title": "", "format": "auto", "markdown_source": "", "aliases": "{}", **fields}
+    return {"title": "", "format": "auto", "markdown_source": "", "same_person": "", **fields}
 
 
 def test_the_parent_sees_the_admin_home(parent):
@@ -83,7 +83,7 @@ def test_the_change_page_shows_what_runthru_understood(parent, sample_text):
 def test_a_parent_merges_names_with_aliases(parent):
     script = script_create(source=SMALL.replace("**RANK:** Goodbye", "**DOCTOR RANK:** Hi.\n\n**RANK:** Goodbye"))
     form = script_form(title=script.title, markdown_source=script.markdown_source,
-                       aliases='{"DOCTOR RANK": "RANK"}')
+                       same_person="DOCTOR RANK = RANK")
     response = parent.post(f"/admin/scripts_app/script/{script.pk}/change/", form)
     assert response.status_code == 302, response.content[:3000]
     script.refresh_from_db()
@@ -93,10 +93,10 @@ def test_a_parent_merges_names_with_aliases(parent):
 def test_an_alias_with_a_hidden_control_character_gets_a_form_error_not_a_crash(parent):
     script = script_create(source=SMALL)
     form = script_form(title=script.title, markdown_source=script.markdown_source,
-                       aliases='{"DOCTOR\\u0000RANK": "RANK"}')
+                       same_person="DOCTOR\x00RANK = RANK")
     response = parent.post(f"/admin/scripts_app/script/{script.pk}/change/", form)
     assert response.status_code == 200
-    assert "Aliases should look like" in response.content.decode()
+    assert "errorlist" in response.content.decode()
     script.refresh_from_db()
     assert script.aliases == {}
 
@@ -229,3 +229,25 @@ def test_lengths_and_sizes_read_as_seconds_and_megabytes(parent):
     assert " KB" in listing or " MB" in listing
     detail = parent.get(f"/admin/tts_app/audioclip/{clip.pk}/change/").content.decode()
     assert f"{clip.duration:.1f} s" in detail and repr(clip.duration) not in detail
+
+
+def test_a_parent_joins_and_separates_names_in_plain_words_not_json(parent):
+    script = script_create(source=SMALL.replace("**RANK:** Goodbye", "**DOCTOR RANK:** Hi.\n\n**RANK:** Goodbye"))
+    page = parent.get(f"/admin/scripts_app/script/{script.pk}/change/").content.decode()
+    assert 'name="same_person"' in page and 'name="aliases"' not in page
+    form = script_form(title=script.title, markdown_source=script.markdown_source,
+                       same_person="DOCTOR RANK = DOCTOR RANK\nNORA = RANK")
+    response = parent.post(f"/admin/scripts_app/script/{script.pk}/change/", form)
+    assert response.status_code == 302, response.content[:3000]
+    script.refresh_from_db()
+    assert {c["id"] for c in script.characters} == {"doctor-rank", "rank"}
+    again = parent.get(f"/admin/scripts_app/script/{script.pk}/change/").content.decode()
+    assert "DOCTOR RANK = DOCTOR RANK" in again
+
+
+def test_a_pair_without_an_equals_sign_is_a_friendly_form_error(parent):
+    script = script_create(source=SMALL)
+    form = script_form(title=script.title, markdown_source=script.markdown_source, same_person="DOCTOR RANK RANK")
+    response = parent.post(f"/admin/scripts_app/script/{script.pk}/change/", form)
+    assert response.status_code == 200
+    assert "write it like DOCTOR RANK = RANK" in response.content.decode()

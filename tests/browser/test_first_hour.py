@@ -81,7 +81,18 @@ def test_a_parent_and_a_teen_get_through_the_first_hour_with_a_dolls_house(live_
     parent.wait_for_selector("#generate-section:not([hidden])")
     assert parent.locator("#cancel-button").is_hidden()
     assert parent.locator("#rehearse-link").is_hidden()
+    assert "DOCTOR RANK" not in parent.locator("#role-list").inner_text()  # joined with RANK by itself
+
+    # The maid is called SERVANT once: the parent joins the two names on the cast page.
+    parent.click("#merge-box summary")
+    parent.select_option("#merge-from", "SERVANT")
+    parent.select_option("#merge-into", "MAID")
+    parent.click("#merge-button")
+    parent.wait_for_function("!document.querySelector('#role-list').textContent.includes('SERVANT')")
+    merges = parent.locator("#merge-list").inner_text()
+    assert "SERVANT is read as MAID" in merges and "DOCTOR RANK is read as RANK" in merges
     snap(parent, "2-cast")
+    script.refresh_from_db()
 
     # Voices are being made (a job part-way through, its worker busy elsewhere): the teen's
     # phone, a second browser, shows the progress instead of a plain Generate button.
