@@ -48,3 +48,12 @@ def script(db, sample_text):
 @pytest.fixture
 def small_script(db):
     return script_create(source=SMALL_PLAY)
+
+
+@pytest.fixture
+def no_family_voices(monkeypatch, tmp_path):
+    """A fresh install: the cloning engines have no uploaded voice (other tests may have left one on disk)."""
+    from tts_app.engines.registry import get_engine
+
+    for name in ("indextts2", "chatterbox"):
+        monkeypatch.setattr(get_engine(name), "_voices_dir", tmp_path / "no-voices")

@@ -63,7 +63,7 @@ def test_it_refuses_a_request_without_a_role(api, script):
     assert_error(api.post("/api/sessions", {"script_id": script.pk}, format="json"), 400, "invalid")
 
 
-def test_a_voice_engine_with_no_family_voice_yet_is_a_clear_400_and_no_rehearsal_is_made(api, script):
+def test_a_voice_engine_with_no_family_voice_yet_is_a_clear_400_and_no_rehearsal_is_made(api, script, no_family_voices):
     from sessions_app.models import RehearsalSession
 
     error = assert_error(start(api, script, tts_engine="indextts2"), 400, "engine_needs_voice")
@@ -72,6 +72,6 @@ def test_a_voice_engine_with_no_family_voice_yet_is_a_clear_400_and_no_rehearsal
     assert api.get("/api/sessions").status_code == 200
 
 
-def test_it_accepts_index_tts_as_the_name_of_indextts2(api, script):
+def test_it_accepts_index_tts_as_the_name_of_indextts2(api, script, no_family_voices):
     error = assert_error(start(api, script, tts_engine="index-tts"), 400, "engine_needs_voice")
     assert error["details"]["engine"] == "indextts2"

@@ -89,7 +89,7 @@ def test_it_says_an_unknown_rehearsal_is_not_found(api, db):
     assert_error(api.patch("/api/sessions/00000000-0000-0000-0000-000000000000", {}, format="json"), 404)
 
 
-def test_switching_to_an_engine_with_no_family_voice_is_refused_and_nothing_is_saved(api, script):
+def test_switching_to_an_engine_with_no_family_voice_is_refused_and_nothing_is_saved(api, script, no_family_voices):
     from sessions_app.models import RehearsalSession
 
     created = api.post("/api/sessions", {"script_id": script.pk, "user_role": "maren", "tts_engine": "espeak"},
@@ -100,7 +100,7 @@ def test_switching_to_an_engine_with_no_family_voice_is_refused_and_nothing_is_s
     assert api.get("/api/sessions").status_code == 200
 
 
-def test_a_rehearsal_whose_engine_lost_its_last_voice_still_lists_and_reads(api, script):
+def test_a_rehearsal_whose_engine_lost_its_last_voice_still_lists_and_reads(api, script, no_family_voices):
     from sessions_app.models import RehearsalSession
 
     created = api.post("/api/sessions", {"script_id": script.pk, "user_role": "maren", "tts_engine": "espeak"},

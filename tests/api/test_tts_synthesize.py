@@ -86,7 +86,7 @@ def test_engine_and_voice_may_be_left_out(api):
     assert response["X-RunThru-Engine"]
 
 
-def test_index_tts_with_no_family_voice_is_a_clear_400(api):
+def test_index_tts_with_no_family_voice_is_a_clear_400(api, no_family_voices):
     response = api.post("/api/tts/synthesize", {"text": "Hello.", "engine": "index-tts"}, format="json")
     error = assert_error(response, 400, "engine_needs_voice")
     assert error["details"]["engine"] == "indextts2"
