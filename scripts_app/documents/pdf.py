@@ -1,0 +1,408 @@
+"""Read a play from a PDF by its layout: what the page shows, not the bare text stream.
+
+pdfplumber (on pdfminer.six) gives every word with its font and place. From those we rebuild
+lines, drop what repeats at the same place on most pages (running headers, footers, page
+numbers), skip the title page and cast list, and tell cues from speech and directions by
+font weight and style (bold names, italic directions), horizontal position (centred names,
+indented dialogue, a name column) and vertical gaps (paragraphs). A speech that runs over a
+page break stays one speech: the pages are read as one stream once their furniture is gone.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import median
+
+from . import errors, limits
+from .layout import (
+    BYLINE,
+    CAST_INLINE,
+    PAGE_NUMBER,
+    heading_kind,
+    inline_name,
+    is_cast_heading,
+    join_lines,
+    standalone_cue,
+)
+from .render import Item
+
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+_ITALIC = re.compile(r"italic|oblique|[-,]it$|-bi$", re.I)
+_LINE_START_CUE = re.compile(r"^([^\W\d_][\w'’]*(?: [\w'’]+){0,3})[.:] +\S")
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(slots=True)
+class Span:
+    text: str
+    bold: bool
+    italic: bool
+    x0: float
+    gap: float  # space before this span, in points
+
+
+@dataclass(slots=True)
+class Line:
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+    spans: list[Span] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.spans)
+
+    @property
+    def bold(self) -> bool:
+        return all(s.bold for s in self.spans)
+
+    @property
+    def italic(self) -> bool:
+        return all(s.italic for s in self.spans)
+
+
+@dataclass(slots=True)
+class Geometry:
+    page_width: float
+    left: float
+    right: float
+    body_size: float
+    pitch: float
+    dialogue_x: float | None = None
+
+
+def read_pdf(data: bytes) -> tuple[list[Item], int]:
+    """Items for render() and the page count; raises DocumentRejected for what we won't read."""
+    if b"%PDF-" not in data[:1024]:
+        raise errors.DocumentRejected(errors.DAMAGED_PDF)
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise errors.DocumentRejected(errors.ENCRYPTED, code="encrypted_document")
+    except Exception:
+        raise errors.DocumentRejected(errors.DAMAGED_PDF)
+    with pdf:
+        try:
+            pages = pdf.pages
+        except (PDFPasswordIncorrect, PDFEncryptionError):
+            raise errors.DocumentRejected(errors.ENCRYPTED, code="encrypted_document")
+        except Exception:
+            raise errors.DocumentRejected(errors.DAMAGED_PDF)
+        if len(pages) > limits.MAX_PAGES:
+            raise errors.DocumentRejected(
+                errors.TOO_MANY_PAGES.format(pages=len(pages), limit=limits.MAX_PAGES), code="too_many_pages")
+        lines: list[Line] = []
+        total = 0
+        pictures = False
+        width = 612.0
+        for number, page in enumerate(pages):
+            try:
+                chars = page.chars
+                width = float(page.width)
+                pictures = pictures or bool(page.images)
+                if len(chars) > limits.MAX_PAGE_CHARS:
+                    raise errors.DocumentRejected(errors.TOO_BIG.format(why=f"page {number + 1} is crammed"),
+                                                  code="document_too_big")
+                total += len(chars)
+                if total > limits.MAX_CHARS:
+                    raise errors.DocumentRejected(errors.TOO_MUCH_TEXT.format(limit=limits.MAX_CHARS),
+                                                  code="document_too_big")
+                words = page.extract_words(extra_attrs=["fontname", "size"])
+            except errors.DocumentRejected:
+                raise
+            except (PDFPasswordIncorrect, PDFEncryptionError):
+                raise errors.DocumentRejected(errors.ENCRYPTED, code="encrypted_document")
+            except Exception:
+                raise errors.DocumentRejected(errors.DAMAGED_PDF)
+            lines.extend(_page_lines(words, number, float(page.height)))
+            page.flush_cache()
+        page_count = len(pages)
+    if total < 30 * page_count or not lines:
+        raise errors.DocumentRejected(errors.SCAN if pictures or not total else errors.NOTHING, code="scanned_document")
+    return PdfLayout(lines, page_count, width).items(), page_count
+
+
+def _page_lines(words: list[dict], page: int, height: float) -> list[Line]:
+    """Words grouped into lines (top to bottom), furniture candidates marked by place later."""
+    words = [w for w in words if w.get("upright", True) and w["text"].strip()]
+    words.sort(key=lambda w: (round(w["top"]), w["x0"]))
+    rows: list[list[dict]] = []
+    for w in words:
+        if rows and abs(w["top"] - rows[-1][0]["top"]) <= max(2.0, 0.4 * float(w["size"])):
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    out = []
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        size = max(float(w["size"]) for w in row)
+        line = Line(page, min(w["top"] for w in row), max(w["bottom"] for w in row), row[0]["x0"],
+                    max(w["x1"] for w in row), size)
+        prev_x1 = None
+        for w in row:
+            font = w.get("fontname") or ""
+            bold, italic = bool(_BOLD.search(font)), bool(_ITALIC.search(font))
+            gap = 0.0 if prev_x1 is None else w["x0"] - prev_x1
+            last = line.spans[-1] if line.spans else None
+            if last and last.bold == bold and last.italic == italic and gap < 2.5 * size:
+                last.text += " " + w["text"]
+            else:
+                line.spans.append(Span(w["text"], bold, italic, w["x0"], gap))
+            prev_x1 = w["x1"]
+        out.append(line)
+    for line in out:
+        line.top, line.bottom = line.top / height, line.bottom / height  # as fractions of the page
+    return out
+
+
+class PdfLayout:
+    def __init__(self, lines: list[Line], pages: int, width: float):
+        self.pages = pages
+        self.lines = self._without_furniture(lines, pages)
+        self.geo = self._geometry(width)
+        self.cast = False
+
+    # -- running headers, footers, page numbers ------------------------------------------------
+    @staticmethod
+    def _without_furniture(lines: list[Line], pages: int) -> list[Line]:
+        by_page: dict[int, list[Line]] = {}
+        for ln in lines:
+            by_page.setdefault(ln.page, []).append(ln)
+        candidates: dict[int, Line] = {}
+        for page_lines in by_page.values():
+            for ln in page_lines[:3] + page_lines[-3:]:
+                if ln.top < 0.15 or ln.bottom > 0.85:
+                    candidates[id(ln)] = ln
+
+        def key(ln: Line) -> tuple:
+            return round(ln.top * 200), _DIGITS.sub("#", ln.text.casefold())
+
+        seen: dict[tuple, set[int]] = {}
+        for ln in candidates.values():
+            seen.setdefault(key(ln), set()).add(ln.page)
+        parity = [sum(1 for p in range(pages) if p % 2 == k) for k in (0, 1)]
+
+        def repeats(on: set[int]) -> bool:
+            if len(on) >= 3 and len(on) >= 0.6 * max(1, pages - 1):
+                return True
+            return any(n >= 3 and sum(1 for p in on if p % 2 == k) >= 0.7 * n for k, n in enumerate(parity))
+
+        drop = {i for i, ln in candidates.items() if repeats(seen[key(ln)]) or PAGE_NUMBER.match(ln.text)}
+        return [ln for ln in lines if id(ln) not in drop]
+
+    # -- where the text sits -------------------------------------------------------------------
+    def _geometry(self, width: float) -> Geometry:
+        lines = self.lines
+        sizes: Counter = Counter()
+        for ln in lines:
+            sizes[round(ln.size)] += len(ln.text)
+        body_size = float(sizes.most_common(1)[0][0]) if sizes else 11.0
+        body = [ln for ln in lines if abs(ln.size - body_size) < 1.5 and not ln.italic] or lines
+        xs = sorted(ln.x0 for ln in body)
+        rights = sorted(ln.x1 for ln in body)
+        left, right = xs[len(xs) // 20], rights[len(rights) * 19 // 20]
+        steps = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if a.page == b.page and b.top > a.top]
+        pitch = median(steps) if steps else 0.02
+        return Geometry(width, left, right, body_size, pitch)
+
+    def _centred(self, ln: Line) -> bool:
+        g = self.geo
+        mid = (ln.x0 + ln.x1) / 2
+        if ln.x1 - ln.x0 > 0.6 * (g.right - g.left):
+            return False
+        tol = 0.05 * g.page_width
+        return abs(mid - g.page_width / 2) < tol or abs(mid - (g.left + g.right) / 2) < tol
+
+    def _indented(self, ln: Line) -> bool:
+        g = self.geo
+        return ln.x0 > g.left + 0.2 * (g.right - g.left)
+
+    # -- one line's role -------------------------------------------------------------------------
+    def _cue(self, ln: Line) -> tuple[str, str] | None:
+        """(name, direction) when the line is a cue standing alone over its speech."""
+        if ln.italic or len(ln.text) > 60 or ln.size > self.geo.body_size + 1.5:
+            return None
+        found = standalone_cue(ln.text)
+        if not found:
+            return None
+        name, direction, punct, shape = found
+        if ln.bold and (shape != "mixed" or punct or self._centred(ln)):
+            return name, direction
+        if shape == "caps" and (self._centred(ln) or self._indented(ln) or punct):
+            return name, direction
+        return None
+
+    def _inline(self, ln: Line) -> tuple[str, str] | None:
+        """(name, rest) for a bold name starting the line, or a name in its own column."""
+        spans = ln.spans
+        if len(spans) < 2 or spans[0].italic:
+            return None
+        first = spans[0]
+        found = inline_name(first.text)
+        if not found:
+            return None
+        name, shape = found
+        rest = " ".join(s.text for s in spans[1:])
+        column = spans[1].gap > 2.5 * ln.size and shape == "caps"
+        if first.bold and (shape == "caps" or first.text.rstrip()[-1:] in ".:") or column:
+            return name, rest
+        return None
+
+    def _heading(self, ln: Line) -> str | None:
+        kind = heading_kind(ln.text)
+        if not kind:
+            return None
+        if kind == "screen" or ln.bold or ln.size > self.geo.body_size + 0.5 or self._centred(ln) \
+                or ln.text.upper() == ln.text:
+            return kind
+        return None
+
+    # -- the stream ------------------------------------------------------------------------------
+    def items(self) -> list[Item]:
+        lines = self.lines
+        roles = [self._role(ln) for ln in lines]
+        # a cue stands over its speech: one followed by another cue or a heading is no cue
+        for i, role in enumerate(roles):
+            if role[0] == "cue" and (i + 1 >= len(lines) or roles[i + 1][0] in ("cue", "heading")):
+                roles[i] = ("text", None)
+        self._learn_dialogue_column(roles)
+        first_page = next((ln.page for ln, r in zip(lines, roles, strict=True) if r[0] in ("cue", "inline", "heading")),
+                          0)
+        items: list[Item] = []
+        title = self._title(lines, first_page)
+        if title:
+            items.append(Item("title", title))
+        para: list[Line] = []
+        para_kind = ""
+
+        def flush() -> None:
+            nonlocal para
+            if para and para_kind != "cue":  # an inline cue's lines are in its item already
+                items.append(Item(para_kind, join_lines([p.text for p in para])))
+            para = []
+
+        cues = self._line_start_cues()
+        for i, (ln, (role, data)) in enumerate(zip(lines, roles, strict=True)):
+            if ln.page < first_page or (ln.page == first_page and title and ln.text == title):
+                continue  # the title page: title, author, cast list
+            if role == "heading":
+                flush()
+                self.cast = False
+                items.append(Item("heading", ln.text))
+                continue
+            if role == "cast":
+                flush()
+                self.cast = True
+                continue
+            if self.cast:
+                if i and ln.page != lines[i - 1].page and role in ("cue", "inline"):
+                    self.cast = False
+                else:
+                    continue
+            if role == "drop":
+                continue
+            if role == "cue":
+                flush()
+                items.append(Item("cue", name=data[0], direction=data[1]))
+                continue
+            if role == "inline":
+                flush()
+                para, para_kind = [Line(ln.page, ln.top, ln.bottom, ln.x0, ln.x1, ln.size,
+                                        [Span(data[1], False, False, ln.x0, 0.0)])], "cue"
+                items.append(Item("cue", name=data[0]))
+                continue
+            kind = "direction" if ln.italic or self._action(ln) else "text"
+            if para and (kind != para_kind and para_kind != "cue" or kind == "direction" and para_kind == "cue"
+                         or self._breaks(para, ln, cues)):
+                flush()
+            if para_kind == "cue" and para:
+                # an inline cue's speech goes on: its lines belong to the cue item
+                para.append(ln)
+                items[-1].text = join_lines([p.text for p in para])
+                continue
+            if not para:
+                para_kind = kind
+            para.append(ln)
+        flush()
+        return [it for it in items if it.kind != "cue" or it.name]
+
+    def _role(self, ln: Line) -> tuple[str, object]:
+        text = ln.text
+        if self._heading(ln):
+            return "heading", None
+        if is_cast_heading(text) or CAST_INLINE.match(text):
+            return "cast", None
+        cue = self._cue(ln)
+        if cue:
+            return "cue", cue
+        inline = self._inline(ln)
+        if inline:
+            return "inline", inline
+        return "text", None
+
+    def _learn_dialogue_column(self, roles: list) -> None:
+        """Where speech starts after a standalone cue; text well left of it is action (a screenplay)."""
+        xs: Counter = Counter()
+        lines = self.lines
+        for i, (role, _data) in enumerate(roles[:-1]):
+            if role == "cue":
+                nxt = lines[i + 1]
+                if not nxt.italic and not nxt.text.startswith(("(", "[")):
+                    xs[round(nxt.x0 / 6) * 6] += 1
+        if sum(xs.values()) >= 3:
+            x, n = xs.most_common(1)[0]
+            if n * 2 >= sum(xs.values()) and x - self.geo.left >= 36:
+                self.geo.dialogue_x = x
+
+    def _action(self, ln: Line) -> bool:
+        x = self.geo.dialogue_x
+        return x is not None and ln.x0 < x - 18
+
+    def _breaks(self, para: list[Line], ln: Line, cues: set[str]) -> bool:
+        """Does `ln` start a new paragraph after the lines in `para`?"""
+        prev = para[-1]
+        m = _LINE_START_CUE.match(ln.text)
+        if m and m.group(1).upper() in cues:
+            return True
+        if ln.page == prev.page and ln.top - prev.top > 1.35 * self.geo.pitch:
+            return True
+        if not ln.italic and len(para) >= 2 and abs(ln.x0 - para[1].x0) > 6 and abs(para[1].x0 - prev.x0) <= 6:
+            return True
+        return False
+
+    def _line_start_cues(self) -> set[str]:
+        """Names that start three or more lines as `NAME.` / `Name:`: a new speech begins there."""
+        counts: Counter = Counter()
+        for ln in self.lines:
+            m = _LINE_START_CUE.match(ln.text)
+            if m:
+                counts[m.group(1).upper()] += 1
+        return {n for n, c in counts.items() if c >= 3 and inline_name(n)}
+
+    def _title(self, lines: list[Line], first_page: int) -> str:
+        """The biggest line(s) of the first page, when bigger than the text: the play's title."""
+        head = [ln for ln in lines if ln.page == lines[0].page] if lines else []
+        if not head:
+            return ""
+        big = max(ln.size for ln in head)
+        if big < self.geo.body_size * 1.25:
+            return ""
+        parts = []
+        for ln in head:
+            if ln.size == big:
+                parts.append(ln)
+            elif parts:
+                break
+        text = " ".join(p.text for p in parts).strip()
+        if heading_kind(text) or BYLINE.search(text) or len(text) > 120:
+            return ""
+        return text

@@ -1,0 +1,240 @@
+"""Read a play from a Word file (.docx) by its formatting, through python-docx.
+
+A bold run that starts a paragraph (`Algernon.`) is a cue, a paragraph in italics a direction,
+Heading styles are acts and scenes, a bold or centred name alone on its paragraph is a cue over
+the speech below, and a two-column table (name | speech) reads as cue and speech. Bold and
+italic count whether set on the run or through a character or paragraph style. Soft line breaks
+stay line breaks inside a speech. Headers and footers are not part of the body, so never read.
+
+The package is inspected before python-docx opens it: a .docx is a zip, and a zip can claim
+to unpack to gigabytes (a decompression bomb) or carry macros.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from . import errors, limits
+from .layout import BYLINE, CAST_INLINE, heading_kind, inline_name, is_cast_heading, standalone_cue
+from .render import Item
+
+_MACRO_PARTS = ("vbaproject.bin", "vbadata.xml", "activex", "/embeddings/")
+
+
+def check_package(data: bytes) -> None:
+    """Refuse a .docx whose zip would unpack too big, holds too many parts, or carries macros."""
+    if not data.startswith(b"PK\x03\x04"):
+        raise errors.DocumentRejected(errors.DAMAGED_DOCX)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise errors.DocumentRejected(errors.DAMAGED_DOCX)
+    if len(infos) > limits.MAX_ZIP_MEMBERS:
+        raise errors.DocumentRejected(errors.TOO_BIG.format(why=f"{len(infos)} parts inside"),
+                                      code="document_too_big")
+    total = 0
+    for info in infos:
+        name = info.filename.lower()
+        if any(part in name for part in _MACRO_PARTS):
+            raise errors.DocumentRejected(errors.MACROS, code="document_has_macros")
+        total += info.file_size
+        ratio = info.file_size / max(1, info.compress_size)
+        if info.file_size > limits.MAX_ZIP_MEMBER or total > limits.MAX_ZIP_TOTAL or (
+                info.file_size > 1024 * 1024 and ratio > limits.MAX_ZIP_RATIO):
+            raise errors.DocumentRejected(errors.TOO_BIG.format(why="it unpacks to far more than it weighs"),
+                                          code="document_too_big")
+        if info.flag_bits & 0x1:
+            raise errors.DocumentRejected(errors.DAMAGED_DOCX)  # an encrypted zip is no Word file
+
+
+def read_docx(data: bytes) -> tuple[list[Item], int]:
+    """Items for render() and a page estimate; raises DocumentRejected for what we won't read."""
+    check_package(data)
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except ValueError as exc:
+        if "macroEnabled" in str(exc):
+            raise errors.DocumentRejected(errors.MACROS, code="document_has_macros")
+        raise errors.DocumentRejected(errors.DAMAGED_DOCX)
+    except (PackageNotFoundError, KeyError, zipfile.BadZipFile, Exception):
+        raise errors.DocumentRejected(errors.DAMAGED_DOCX)
+    paragraphs = list(_paragraphs(document))
+    chars = sum(len(p.text) for p in paragraphs)
+    if chars > limits.MAX_CHARS:
+        raise errors.DocumentRejected(errors.TOO_MUCH_TEXT.format(limit=limits.MAX_CHARS), code="document_too_big")
+    if not chars:
+        raise errors.DocumentRejected(errors.NOTHING, code="scanned_document")
+    return WordLayout(paragraphs).items(), max(1, chars // 3000)
+
+
+class Para:
+    """One paragraph as runs of (text, bold, italic), with its style and alignment."""
+
+    __slots__ = ("runs", "style", "centred", "row")
+
+    def __init__(self, runs: list[tuple[str, bool, bool]], style: str, centred: bool, row: tuple[str, str] | None):
+        self.runs = runs
+        self.style = style
+        self.centred = centred
+        self.row = row  # (name cell, speech cell) of a two-column table row
+
+    @property
+    def text(self) -> str:
+        return "".join(t for t, _b, _i in self.runs).strip() if self.row is None else " ".join(self.row)
+
+    @property
+    def bold(self) -> bool:
+        shown = [(t, b) for t, b, _i in self.runs if t.strip()]
+        return bool(shown) and all(b for _t, b in shown)
+
+    @property
+    def italic(self) -> bool:
+        shown = [(t, i) for t, _b, i in self.runs if t.strip()]
+        return bool(shown) and all(i for _t, i in shown)
+
+
+def _style_flag(style, attr: str) -> bool:
+    """Bold or italic set by a style or the styles it is based on (Word's inheritance)."""
+    seen = 0
+    while style is not None and seen < 10:
+        value = getattr(style.font, attr, None)
+        if value is not None:
+            return bool(value)
+        style = style.base_style
+        seen += 1
+    return False
+
+
+def _para(p, row=None) -> Para:
+    style = p.style
+    style_name = (style.name or "") if style is not None else ""
+    para_bold, para_italic = _style_flag(style, "bold"), _style_flag(style, "italic")
+    runs = []
+    for run in p.runs:
+        text = run.text  # soft line breaks come through as "\n", tabs as "\t"
+        if not text:
+            continue
+        bold = run.bold if run.bold is not None else (_style_flag(run.style, "bold") if run.style is not None
+                                                       and run.style.name != "Default Paragraph Font" else para_bold)
+        italic = run.italic if run.italic is not None else (
+            _style_flag(run.style, "italic") if run.style is not None and run.style.name != "Default Paragraph Font"
+            else para_italic)
+        runs.append((text, bool(bold), bool(italic)))
+    centred = p.alignment is not None and int(p.alignment) == 1
+    return Para(runs, style_name, centred, row)
+
+
+def _paragraphs(document):
+    """Body paragraphs in reading order, with table rows of (name, speech) read as one each."""
+    from docx.table import Table
+
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                cells = [c.text.strip() for c in row.cells]
+                cells = [c for i, c in enumerate(cells) if c and (i == 0 or c != cells[i - 1])]  # merged cells repeat
+                if len(cells) == 2:
+                    yield Para([(cells[0] + " " + cells[1], False, False)], "", False, (cells[0], cells[1]))
+                else:
+                    for text in cells:
+                        yield Para([(text, False, False)], "", False, None)
+        else:
+            yield _para(block)
+
+
+class WordLayout:
+    def __init__(self, paras: list[Para]):
+        self.paras = [p for p in paras if p.text]
+
+    def items(self) -> list[Item]:
+        items: list[Item] = []
+        started = False  # past the title page: a heading or a cue was seen
+        cast = False
+        paras = self.paras
+        for i, p in enumerate(paras):
+            text = p.text
+            style = p.style.lower()
+            if style in ("title", "subtitle") and not started:
+                if style == "title" and not any(it.kind == "title" for it in items):
+                    items.append(Item("title", text.replace("\n", " ")))
+                continue
+            if CAST_INLINE.match(text):
+                continue
+            if is_cast_heading(text.rstrip(":")):
+                cast = True
+                continue
+            kind = heading_kind(text) if "\n" not in text else None
+            if kind or (style.startswith("heading") and len(text) < 90):
+                items.append(Item("heading", text))
+                started, cast = True, False
+                continue
+            nxt = paras[i + 1] if i + 1 < len(paras) else None
+            cue = self._cue(p, nxt)
+            if cue and cast and not p.bold:
+                continue
+            if cue:
+                started, cast = True, False
+                items.append(Item("cue", name=cue[0], direction=cue[1]))
+                continue
+            inline = self._inline(p)
+            if inline:
+                started, cast = True, False
+                items.append(Item("cue", name=inline[0], text=inline[1]))
+                continue
+            if cast:
+                continue
+            if not started and BYLINE.search(text) and len(text) < 120:
+                continue
+            if p.italic:
+                items.append(Item("direction", text))
+            else:
+                items.append(Item("text", text))
+        return items
+
+    def _cue(self, p: Para, nxt: Para | None) -> tuple[str, str] | None:
+        """(name, direction) for a name alone on its paragraph, bold or centred, over its speech."""
+        if p.row is not None or p.italic or "\n" in p.text or nxt is None or len(p.text) > 60:
+            return None
+        found = standalone_cue(p.text)
+        if not found:
+            return None
+        name, direction, punct, shape = found
+        if nxt.row is not None or heading_kind(nxt.text) or (standalone_cue(nxt.text) and (nxt.bold or nxt.centred)):
+            return None
+        if p.bold or p.style.lower().startswith(("character", "name", "cue", "speaker")):
+            return name, direction
+        if shape == "caps" and (p.centred or punct):
+            return name, direction
+        return None
+
+    def _inline(self, p: Para) -> tuple[str, str] | None:
+        """(name, speech) for `**Algernon.** text`, `NORA<tab>text` or a table row."""
+        if p.row is not None:
+            found = inline_name(p.row[0])
+            return (found[0], p.row[1]) if found else None
+        runs = [r for r in p.runs if r[0].strip()]
+        if len(runs) < 2:
+            if runs and "\t" in runs[0][0].strip():
+                name, _tab, rest = runs[0][0].strip().partition("\t")
+                found = inline_name(name)
+                if found and found[1] == "caps":
+                    return found[0], rest
+            return None
+        head = []
+        for t, b, _i in runs:  # a name may be split over several bold runs
+            if not b:
+                break
+            head.append(t)
+        if not head or len(head) == len(runs):
+            return None
+        name_text = "".join(head).strip()
+        found = inline_name(name_text)
+        if not found or not (found[1] == "caps" or name_text[-1:] in ".:"):
+            return None
+        rest = "".join(t for t, _b, _i in runs[len(head):]).strip()
+        return found[0], rest
