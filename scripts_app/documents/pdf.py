@@ -178,10 +178,17 @@ class PdfLayout:
         for ln in lines:
             by_page.setdefault(ln.page, []).append(ln)
         candidates: dict[int, Line] = {}
+        isolated: set[int] = set()  # set apart from the text by more than a line's space
+        steps = [b.top - a.top for pl in by_page.values() for a, b in zip(pl, pl[1:], strict=False) if b.top > a.top]
+        pitch = median(steps) if steps else 0.02
         for page_lines in by_page.values():
-            for ln in page_lines[:3] + page_lines[-3:]:
-                if ln.top < 0.15 or ln.bottom > 0.85:
-                    candidates[id(ln)] = ln
+            for k, ln in enumerate(page_lines):
+                if 3 <= k < len(page_lines) - 3 or not (ln.top < 0.15 or ln.bottom > 0.85):
+                    continue
+                candidates[id(ln)] = ln
+                near = [abs(o.top - ln.top) for o in page_lines[max(0, k - 1):k + 2] if o is not ln]
+                if not near or min(near) > 1.6 * pitch:
+                    isolated.add(id(ln))
 
         def key(ln: Line) -> tuple:
             return round(ln.top * 200), _DIGITS.sub("#", ln.text.casefold())
@@ -191,12 +198,14 @@ class PdfLayout:
             seen.setdefault(key(ln), set()).add(ln.page)
         parity = [sum(1 for p in range(pages) if p % 2 == k) for k in (0, 1)]
 
-        def repeats(on: set[int]) -> bool:
-            if len(on) >= 3 and len(on) >= 0.6 * max(1, pages - 1):
+        def repeats(on: set[int], alone: bool) -> bool:
+            # on two pages only when it also stands apart, as headers do and a cue atop a page doesn't
+            if len(on) >= (2 if alone else 3) and len(on) >= 0.6 * max(1, pages - 1):
                 return True
             return any(n >= 3 and sum(1 for p in on if p % 2 == k) >= 0.7 * n for k, n in enumerate(parity))
 
-        drop = {i for i, ln in candidates.items() if repeats(seen[key(ln)]) or PAGE_NUMBER.match(ln.text)}
+        drop = {i for i, ln in candidates.items()
+                if repeats(seen[key(ln)], i in isolated) or PAGE_NUMBER.match(ln.text)}
         return [ln for ln in lines if id(ln) not in drop]
 
     # -- where the text sits -------------------------------------------------------------------
@@ -272,7 +281,8 @@ class PdfLayout:
         roles = [self._role(ln) for ln in lines]
         # a cue stands over its speech: one followed by another cue or a heading is no cue
         for i, role in enumerate(roles):
-            if role[0] == "cue" and (i + 1 >= len(lines) or roles[i + 1][0] in ("cue", "heading")):
+            if role[0] == "cue" and (i + 1 >= len(lines) or roles[i + 1][0] in ("cue", "heading")
+                                     or BYLINE.match(lines[i + 1].text)):
                 roles[i] = ("text", None)
         self._learn_dialogue_column(roles)
         first_page = next((ln.page for ln, r in zip(lines, roles, strict=True) if r[0] in ("cue", "inline", "heading")),
@@ -318,7 +328,7 @@ class PdfLayout:
                 flush()
                 para, para_kind = [Line(ln.page, ln.top, ln.bottom, ln.x0, ln.x1, ln.size,
                                         [Span(data[1], False, False, ln.x0, 0.0)])], "cue"
-                items.append(Item("cue", name=data[0]))
+                items.append(Item("cue", name=data[0], text=data[1]))
                 continue
             kind = "direction" if ln.italic or self._action(ln) else "text"
             if para and (kind != para_kind and para_kind != "cue" or kind == "direction" and para_kind == "cue"
@@ -360,7 +370,9 @@ class PdfLayout:
                     xs[round(nxt.x0 / 6) * 6] += 1
         if sum(xs.values()) >= 3:
             x, n = xs.most_common(1)[0]
-            if n * 2 >= sum(xs.values()) and x - self.geo.left >= 36:
+            starts = Counter(round(ln.x0 / 6) * 6 for ln in lines if not ln.italic)
+            margin = min((s for s, k in starts.items() if k >= 3), default=x)
+            if n * 2 >= sum(xs.values()) and x - margin >= 36:
                 self.geo.dialogue_x = x
 
     def _action(self, ln: Line) -> bool:
@@ -371,7 +383,7 @@ class PdfLayout:
         """Does `ln` start a new paragraph after the lines in `para`?"""
         prev = para[-1]
         m = _LINE_START_CUE.match(ln.text)
-        if m and m.group(1).upper() in cues:
+        if m and m.group(1) in cues:
             return True
         if ln.page == prev.page and ln.top - prev.top > 1.35 * self.geo.pitch:
             return True
@@ -385,7 +397,7 @@ class PdfLayout:
         for ln in self.lines:
             m = _LINE_START_CUE.match(ln.text)
             if m:
-                counts[m.group(1).upper()] += 1
+                counts[m.group(1)] += 1  # as written: "tonight." starting lines is no cue
         return {n for n, c in counts.items() if c >= 3 and inline_name(n)}
 
     def _title(self, lines: list[Line], first_page: int) -> str:
@@ -395,6 +407,9 @@ class PdfLayout:
             return ""
         big = max(ln.size for ln in head)
         if big < self.geo.body_size * 1.25:
+            # a title page in the text's own font (a screenplay's): its first line, when the page is no play yet
+            if first_page > head[0].page and not BYLINE.search(head[0].text) and len(head[0].text) <= 120:
+                return head[0].text
             return ""
         parts = []
         for ln in head:
