@@ -82,21 +82,16 @@ def read_pdf(data: bytes) -> tuple[list[Item], int]:
     if b"%PDF-" not in data[:1024]:
         raise errors.DocumentRejected(errors.DAMAGED_PDF)
     import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise errors.DocumentRejected(errors.ENCRYPTED, code="encrypted_document")
-    except Exception:
-        raise errors.DocumentRejected(errors.DAMAGED_PDF)
+    except Exception as exc:
+        raise _refusal(exc)
     with pdf:
         try:
             pages = pdf.pages
-        except (PDFPasswordIncorrect, PDFEncryptionError):
-            raise errors.DocumentRejected(errors.ENCRYPTED, code="encrypted_document")
-        except Exception:
-            raise errors.DocumentRejected(errors.DAMAGED_PDF)
+        except Exception as exc:
+            raise _refusal(exc)
         if len(pages) > limits.MAX_PAGES:
             raise errors.DocumentRejected(
                 errors.TOO_MANY_PAGES.format(pages=len(pages), limit=limits.MAX_PAGES), code="too_many_pages")
@@ -119,16 +114,26 @@ def read_pdf(data: bytes) -> tuple[list[Item], int]:
                 words = page.extract_words(extra_attrs=["fontname", "size"])
             except errors.DocumentRejected:
                 raise
-            except (PDFPasswordIncorrect, PDFEncryptionError):
-                raise errors.DocumentRejected(errors.ENCRYPTED, code="encrypted_document")
-            except Exception:
-                raise errors.DocumentRejected(errors.DAMAGED_PDF)
+            except Exception as exc:
+                raise _refusal(exc)
             lines.extend(_page_lines(words, number, float(page.height)))
             page.flush_cache()
         page_count = len(pages)
     if total < 30 * page_count or not lines:
         raise errors.DocumentRejected(errors.SCAN if pictures or not total else errors.NOTHING, code="scanned_document")
     return PdfLayout(lines, page_count, width).items(), page_count
+
+
+def _refusal(exc: BaseException) -> BaseException:
+    """The friendly refusal for what pdfminer raised (pdfplumber wraps it); memory errors pass on."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    causes = [exc, *exc.args, exc.__cause__, exc.__context__]
+    if any(isinstance(c, MemoryError) for c in causes):
+        return MemoryError()
+    if any(isinstance(c, (PDFPasswordIncorrect, PDFEncryptionError)) for c in causes):
+        return errors.DocumentRejected(errors.ENCRYPTED, code="encrypted_document")
+    return errors.DocumentRejected(errors.DAMAGED_PDF)
 
 
 def _page_lines(words: list[dict], page: int, height: float) -> list[Line]:
