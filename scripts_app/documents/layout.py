@@ -16,7 +16,12 @@ PAGE_NUMBER = re.compile(
     r"^(?:page\s+)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I
 )
 SCREEN_HEADING = re.compile(r"^(?:INT|EXT|EST|INT\.?/EXT|I/E)[. ]")
-BYLINE = re.compile(r"^(?:by|written\s+by|a\s+play\s+by|translated\s+by|adapted\s+by)\b|©|copyright", re.I)
+# "by Henrik Ibsen", "Translated by R. Farquharson Sharp": "by" and capitalised words only
+# (a speech may start "By love, that first did prompt me").
+BYLINE = re.compile(
+    r"^(?:(?i:written|translated|adapted|a\s+play)\s+)?(?i:by)\s+[A-Z][\w.'’-]*"
+    r"(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von)){0,5}\.?$|©|(?i:copyright)"
+)
 # NAME, NAME (softly), NAME. or NAME: alone on a line
 _CUE_LINE = re.compile(r"^(?P<name>[^()\[\]]{1,48}?)\s*(?:[(\[](?P<dir>[^()\[\]]{0,80})[)\]])?\s*(?P<punct>[.:]?)$")
 _CONTD = re.compile(r"\s*[(\[]\s*(?:cont(?:'|’)?d\.?|continued|more)\s*[)\]]\s*", re.I)

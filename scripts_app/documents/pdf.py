@@ -1,7 +1,8 @@
 """Read a play from a PDF by its layout: what the page shows, not the bare text stream.
 
-pdfplumber (on pdfminer.six) gives every word with its font and place. From those we rebuild
-lines, drop what repeats at the same place on most pages (running headers, footers, page
+pdfminer.six gives every character with its font and place. We skip its layout analysis (and
+pdfplumber's per-character dictionaries, which cost more than the rest of the reading put
+together), rebuild lines ourselves, drop what repeats at the same place on most pages (running headers, footers, page
 numbers), skip the title page and cast list, and tell cues from speech and directions by
 font weight and style (bold names, italic directions), horizontal position (centred names,
 indented dialogue, a name column) and vertical gaps (paragraphs). A speech that runs over a
@@ -15,6 +16,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
+
+from pdfminer.converter import PDFLayoutAnalyzer
+from pdfminer.layout import LTChar
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import resolve1
 
 from . import errors, limits
 from .layout import (
@@ -42,6 +51,7 @@ class Span:
     italic: bool
     x0: float
     gap: float  # space before this span, in points
+    space: bool = False  # a word space before it (no space: a style change inside a word)
 
 
 @dataclass(slots=True)
@@ -56,7 +66,7 @@ class Line:
 
     @property
     def text(self) -> str:
-        return " ".join(s.text for s in self.spans)
+        return "".join((" " if s.space else "") + s.text for s in self.spans)
 
     @property
     def bold(self) -> bool:
@@ -81,53 +91,79 @@ def read_pdf(data: bytes) -> tuple[list[Item], int]:
     """Items for render() and the page count; raises DocumentRejected for what we won't read."""
     if b"%PDF-" not in data[:1024]:
         raise errors.DocumentRejected(errors.DAMAGED_PDF)
-    import pdfplumber
-
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+        declared = resolve1(resolve1(document.catalog.get("Pages")).get("Count", 0))
     except Exception as exc:
         raise _refusal(exc)
-    with pdf:
-        try:
-            pages = pdf.pages
-        except Exception as exc:
-            raise _refusal(exc)
-        if len(pages) > limits.MAX_PAGES:
-            raise errors.DocumentRejected(
-                errors.TOO_MANY_PAGES.format(pages=len(pages), limit=limits.MAX_PAGES), code="too_many_pages")
-        lines: list[Line] = []
-        total = 0
-        pictures = False
-        width = 612.0
-        for number, page in enumerate(pages):
-            try:
-                chars = page.chars
-                width = float(page.width)
-                pictures = pictures or bool(page.images)
-                if len(chars) > limits.MAX_PAGE_CHARS:
-                    raise errors.DocumentRejected(errors.TOO_BIG.format(why=f"page {number + 1} is crammed"),
-                                                  code="document_too_big")
-                total += len(chars)
-                if total > limits.MAX_CHARS:
-                    raise errors.DocumentRejected(errors.TOO_MUCH_TEXT.format(limit=limits.MAX_CHARS),
-                                                  code="document_too_big")
-                words = page.extract_words(extra_attrs=["fontname", "size"])
-            except errors.DocumentRejected:
-                raise
-            except Exception as exc:
-                raise _refusal(exc)
-            lines.extend(_page_lines(words, number, float(page.height)))
-            page.flush_cache()
-        page_count = len(pages)
-    if total < 30 * page_count or not lines:
-        raise errors.DocumentRejected(errors.SCAN if pictures or not total else errors.NOTHING, code="scanned_document")
-    return PdfLayout(lines, page_count, width).items(), page_count
+    if isinstance(declared, int) and declared > limits.MAX_PAGES:  # before walking the page tree
+        raise errors.DocumentRejected(
+            errors.TOO_MANY_PAGES.format(pages=declared, limit=limits.MAX_PAGES), code="too_many_pages")
+    collector = _Collector(PDFResourceManager(caching=True))
+    interpreter = PDFPageInterpreter(collector.rsrcmgr, collector)
+    lines: list[Line] = []
+    count = 0
+    width = 612.0
+    try:
+        for count, page in enumerate(PDFPage.create_pages(document), 1):
+            if count > limits.MAX_PAGES:
+                raise errors.DocumentRejected(errors.TOO_MANY_PAGES.format(pages=f"more than {limits.MAX_PAGES}",
+                                                                           limit=limits.MAX_PAGES),
+                                              code="too_many_pages")
+            interpreter.process_page(page)
+            x0, y0, x1, y1 = collector.box
+            width = x1 - x0
+            lines.extend(_page_lines(collector.chars, count - 1, x0, y1, max(1.0, y1 - y0)))
+    except errors.DocumentRejected:
+        raise
+    except Exception as exc:
+        raise _refusal(exc)
+    total = collector.total
+    if total < 30 * max(1, count) or not lines:
+        kind = errors.SCAN if collector.pictures or not total else errors.NOTHING
+        raise errors.DocumentRejected(kind, code="scanned_document")
+    return PdfLayout(lines, count, width).items(), count
+
+
+class _Collector(PDFLayoutAnalyzer):
+    """A pdfminer device that keeps each page's characters (no layout analysis: we do our own)."""
+
+    def __init__(self, rsrcmgr: PDFResourceManager):
+        super().__init__(rsrcmgr, laparams=None)
+        self.chars: list[LTChar] = []
+        self.box = (0.0, 0.0, 612.0, 792.0)
+        self.total = 0
+        self.pictures = False
+
+    def render_char(self, *args, **kwargs) -> float:
+        adv = super().render_char(*args, **kwargs)
+        self.total += 1
+        if len(self.cur_item._objs) > limits.MAX_PAGE_CHARS:  # checked as it grows: a crammed page stops early
+            raise errors.DocumentRejected(errors.TOO_BIG.format(why="a page is crammed with text"),
+                                          code="document_too_big")
+        if self.total > limits.MAX_CHARS:
+            raise errors.DocumentRejected(errors.TOO_MUCH_TEXT.format(limit=limits.MAX_CHARS),
+                                          code="document_too_big")
+        return adv
+
+    def render_image(self, name, stream) -> None:
+        self.pictures = True  # never decoded: a scan is only told apart, not read
+
+    def receive_layout(self, ltpage) -> None:
+        self.box = ltpage.bbox
+        self.chars = [o for o in _flatten(ltpage) if isinstance(o, LTChar)]
+
+
+def _flatten(container):
+    for obj in container:
+        if hasattr(obj, "_objs"):
+            yield from _flatten(obj)
+        else:
+            yield obj
 
 
 def _refusal(exc: BaseException) -> BaseException:
-    """The friendly refusal for what pdfminer raised (pdfplumber wraps it); memory errors pass on."""
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
+    """The friendly refusal for what pdfminer raised; memory errors pass on as they are."""
     causes = [exc, *exc.args, exc.__cause__, exc.__context__]
     if any(isinstance(c, MemoryError) for c in causes):
         return MemoryError()
@@ -136,36 +172,52 @@ def _refusal(exc: BaseException) -> BaseException:
     return errors.DocumentRejected(errors.DAMAGED_PDF)
 
 
-def _page_lines(words: list[dict], page: int, height: float) -> list[Line]:
-    """Words grouped into lines (top to bottom), furniture candidates marked by place later."""
-    words = [w for w in words if w.get("upright", True) and w["text"].strip()]
-    words.sort(key=lambda w: (round(w["top"]), w["x0"]))
-    rows: list[list[dict]] = []
-    for w in words:
-        if rows and abs(w["top"] - rows[-1][0]["top"]) <= max(2.0, 0.4 * float(w["size"])):
-            rows[-1].append(w)
+def _page_lines(chars: list, page: int, left: float, top: float, height: float) -> list[Line]:
+    """Characters grouped into lines (top to bottom) and, along each line, into styled spans."""
+    glyphs = []
+    for ch in chars:
+        if not ch.upright:
+            continue  # a diagonal watermark, a rotated margin note
+        text = ch.get_text()
+        glyphs.append((top - ch.y1, top - ch.y0, ch.x0 - left, ch.x1 - left, ch.size, ch.fontname, text))
+    glyphs.sort(key=lambda g: (round(g[1]), g[2]))
+    rows: list[list[tuple]] = []
+    for g in glyphs:
+        if rows and abs(g[1] - rows[-1][0][1]) <= max(2.0, 0.4 * g[4]):
+            rows[-1].append(g)
         else:
-            rows.append([w])
+            rows.append([g])
     out = []
+    styles: dict[str, tuple[bool, bool]] = {}
     for row in rows:
-        row.sort(key=lambda w: w["x0"])
-        size = max(float(w["size"]) for w in row)
-        line = Line(page, min(w["top"] for w in row), max(w["bottom"] for w in row), row[0]["x0"],
-                    max(w["x1"] for w in row), size)
-        prev_x1 = None
-        for w in row:
-            font = w.get("fontname") or ""
-            bold, italic = bool(_BOLD.search(font)), bool(_ITALIC.search(font))
-            gap = 0.0 if prev_x1 is None else w["x0"] - prev_x1
-            last = line.spans[-1] if line.spans else None
-            if last and last.bold == bold and last.italic == italic and gap < 2.5 * size:
-                last.text += " " + w["text"]
+        row.sort(key=lambda g: g[2])
+        size = max(g[4] for g in row)
+        line = Line(page, min(g[0] for g in row) / height, max(g[1] for g in row) / height,
+                    0.0, max(g[3] for g in row), size)
+        span: Span | None = None
+        prev_x1 = prev_x0 = None
+        prev_text = ""
+        space = False
+        for _t, _b, x0, x1, gsize, font, text in row:
+            if text.isspace() or not text:
+                space = True
+                continue
+            if prev_x0 is not None and text == prev_text and abs(x0 - prev_x0) < 0.3 * (x1 - x0):
+                continue  # the same glyph printed twice, slightly offset: a fake bold
+            style = styles.get(font)
+            if style is None:
+                style = styles[font] = (bool(_BOLD.search(font)), bool(_ITALIC.search(font)))
+            gap = 0.0 if prev_x1 is None else x0 - prev_x1
+            space = space or gap > 0.15 * gsize
+            if span is not None and (span.bold, span.italic) == style and gap < 2.5 * size:
+                span.text += (" " if space else "") + text
             else:
-                line.spans.append(Span(w["text"], bold, italic, w["x0"], gap))
-            prev_x1 = w["x1"]
-        out.append(line)
-    for line in out:
-        line.top, line.bottom = line.top / height, line.bottom / height  # as fractions of the page
+                span = Span(text, style[0], style[1], x0, gap, space and span is not None)
+                line.spans.append(span)
+            prev_x1, prev_x0, prev_text, space = x1, x0, text, False
+        if line.spans:
+            line.x0 = line.spans[0].x0
+            out.append(line)
     return out
 
 
@@ -265,7 +317,7 @@ class PdfLayout:
         if not found:
             return None
         name, shape = found
-        rest = " ".join(s.text for s in spans[1:])
+        rest = "".join((" " if s.space else "") + s.text for s in spans[1:]).strip()
         column = spans[1].gap > 2.5 * ln.size and shape == "caps"
         if first.bold and (shape == "caps" or first.text.rstrip()[-1:] in ".:") or column:
             return name, rest

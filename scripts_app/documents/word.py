@@ -110,22 +110,50 @@ def _style_flag(style, attr: str) -> bool:
     return False
 
 
-def _para(p, row=None) -> Para:
-    style = p.style
-    style_name = (style.name or "") if style is not None else ""
-    para_bold, para_italic = _style_flag(style, "bold"), _style_flag(style, "italic")
+class _Styles:
+    """Bold, italic and centring of each style, looked up once: python-docx searches the style
+    list on every lookup, which made a 120-page play take ten seconds."""
+
+    def __init__(self, document):
+        self.part = document.part
+        self.cache: dict[tuple[str | None, int], tuple[str, bool, bool, bool]] = {}
+
+    def get(self, style_id: str | None, style_type) -> tuple[str, bool, bool, bool]:
+        key = (style_id, int(style_type))
+        found = self.cache.get(key)
+        if found is None:
+            style = self.part.get_style(style_id, style_type)
+            alignment = None
+            probe, depth = style, 0
+            while probe is not None and alignment is None and depth < 10 and hasattr(probe, "paragraph_format"):
+                alignment = probe.paragraph_format.alignment
+                probe, depth = probe.base_style, depth + 1
+            found = ((style.name or "") if style is not None else "", _style_flag(style, "bold"),
+                     _style_flag(style, "italic"), alignment is not None and int(alignment) == 1)
+            self.cache[key] = found
+        return found
+
+
+def _para(p, styles: _Styles, row=None) -> Para:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    style_name, para_bold, para_italic, style_centred = styles.get(p._p.style, WD_STYLE_TYPE.PARAGRAPH)
     runs = []
     for run in p.runs:
         text = run.text  # soft line breaks come through as "\n", tabs as "\t"
         if not text:
             continue
-        bold = run.bold if run.bold is not None else (_style_flag(run.style, "bold") if run.style is not None
-                                                       and run.style.name != "Default Paragraph Font" else para_bold)
-        italic = run.italic if run.italic is not None else (
-            _style_flag(run.style, "italic") if run.style is not None and run.style.name != "Default Paragraph Font"
-            else para_italic)
+        bold, italic = para_bold, para_italic
+        char_style = run._r.style
+        if char_style:
+            _name, char_bold, char_italic, _c = styles.get(char_style, WD_STYLE_TYPE.CHARACTER)
+            bold, italic = bold or char_bold, italic or char_italic
+        if run.bold is not None:
+            bold = run.bold
+        if run.italic is not None:
+            italic = run.italic
         runs.append((text, bool(bold), bool(italic)))
-    centred = p.alignment is not None and int(p.alignment) == 1
+    centred = int(p.alignment) == 1 if p.alignment is not None else style_centred
     return Para(runs, style_name, centred, row)
 
 
@@ -133,6 +161,7 @@ def _paragraphs(document):
     """Body paragraphs in reading order, with table rows of (name, speech) read as one each."""
     from docx.table import Table
 
+    styles = _Styles(document)
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             for row in block.rows:
@@ -144,7 +173,7 @@ def _paragraphs(document):
                     for text in cells:
                         yield Para([(text, False, False)], "", False, None)
         else:
-            yield _para(block)
+            yield _para(block, styles)
 
 
 class WordLayout:

@@ -15,7 +15,7 @@ from scripts_app.documents import DocumentRejected, read_document
 
 from . import makers
 
-QUICK = 10  # seconds: the worker's own limit is 15, and a refusal must come well before it
+QUICK = 10  # seconds: the worker's own limit is 20, and a refusal must come well before it
 
 
 def refused(data: bytes, kind: str, **limits) -> DocumentRejected:
