@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from . import errors, limits
 from .render import render
 
-KINDS = ("pdf", "docx")
+KINDS = ("pdf", "docx", "fdx")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +31,14 @@ def extract(data: bytes, kind: str) -> Extraction:
         from .pdf import read_pdf
 
         items, pages = read_pdf(data)
-    else:
+    elif kind == "docx":
         from .word import read_docx
 
         items, pages = read_docx(data)
+    else:
+        from .finaldraft import read_fdx
+
+        items, pages = read_fdx(data)
     markdown = render(items)
     if len(markdown) > limits.MAX_CHARS:
         raise errors.DocumentRejected(errors.TOO_MUCH_TEXT.format(limit=limits.MAX_CHARS), code="document_too_big")

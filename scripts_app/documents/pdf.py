@@ -84,6 +84,7 @@ class Geometry:
     right: float
     body_size: float
     pitch: float
+    margin: float  # the leftmost place lines often start: where a name column sits
     dialogue_x: float | None = None
 
 
@@ -227,6 +228,7 @@ class PdfLayout:
         self.lines = self._without_furniture(lines, pages)
         self.geo = self._geometry(width)
         self.cast = False
+        self._starts: Counter | None = None
 
     # -- running headers, footers, page numbers ------------------------------------------------
     @staticmethod
@@ -278,7 +280,9 @@ class PdfLayout:
         left, right = xs[len(xs) // 20], rights[len(rights) * 19 // 20]
         steps = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if a.page == b.page and b.top > a.top]
         pitch = median(steps) if steps else 0.02
-        return Geometry(width, left, right, body_size, pitch)
+        starts = Counter(round(ln.x0 / 6) * 6 for ln in lines if not ln.italic)
+        margin = min((x for x, k in starts.items() if k >= 3), default=left)
+        return Geometry(width, left, right, body_size, pitch, margin)
 
     def _centred(self, ln: Line) -> bool:
         g = self.geo
@@ -318,10 +322,20 @@ class PdfLayout:
             return None
         name, shape = found
         rest = "".join((" " if s.space else "") + s.text for s in spans[1:]).strip()
-        column = spans[1].gap > 2.5 * ln.size and shape == "caps"
+        # a name column: a gap after the name at the margin, and the speech where other lines start
+        # (a justified line can gap as wide after a one-letter word: "O deadly sin")
+        column = (spans[1].gap > 2.5 * ln.size and shape == "caps" and abs(first.x0 - self.geo.margin) < 8
+                  and self._line_start(spans[1].x0))
         if first.bold and (shape == "caps" or first.text.rstrip()[-1:] in ".:") or column:
             return name, rest
         return None
+
+    def _line_start(self, x: float) -> bool:
+        """Do two or more lines start at x (give or take 3 points)?"""
+        if self._starts is None:
+            self._starts = Counter(round(ln.x0) for ln in self.lines)
+        near = round(x)
+        return sum(self._starts.get(near + d, 0) for d in range(-3, 4)) >= 2
 
     def _heading(self, ln: Line) -> str | None:
         kind = heading_kind(ln.text)
@@ -427,9 +441,7 @@ class PdfLayout:
                     xs[round(nxt.x0 / 6) * 6] += 1
         if sum(xs.values()) >= 3:
             x, n = xs.most_common(1)[0]
-            starts = Counter(round(ln.x0 / 6) * 6 for ln in lines if not ln.italic)
-            margin = min((s for s, k in starts.items() if k >= 3), default=x)
-            if n * 2 >= sum(xs.values()) and x - margin >= 36:
+            if n * 2 >= sum(xs.values()) and x - self.geo.margin >= 36:
                 self.geo.dialogue_x = x
 
     def _action(self, ln: Line) -> bool:

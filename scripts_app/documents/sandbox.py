@@ -49,5 +49,5 @@ def read_document(data: bytes, kind: str, *, seconds: float | None = None, memor
         raise errors.DocumentRejected(errors.TOO_BIG.format(why="reading it needed too much memory"),
                                       code="document_too_big")
     if out.get("damaged"):
-        raise errors.DocumentRejected(errors.DAMAGED_PDF if kind == "pdf" else errors.DAMAGED_DOCX)
+        raise errors.DocumentRejected(errors.DAMAGED[kind])
     raise errors.DocumentRejected(out["message"], code=out.get("code"), status=out.get("status"))

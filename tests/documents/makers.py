@@ -146,6 +146,21 @@ def screenplay_pdf(title: str, play: list[Element]) -> bytes:
     return bytes(pdf.output())
 
 
+def _heading_or_direction(pdf: _Pdf, e: Element, font: str, size: int, *, indent: float, line: float,
+                          brackets: str) -> bool:
+    """A scene heading in bold capitals or an indented italic direction; False for a speech."""
+    if e.kind == "scene":
+        pdf.set_font(font, "B", size + 1 if size > 10 else 12)
+        pdf.cell(0, 8, e.text.upper(), new_x="LMARGIN", new_y="NEXT")
+    elif e.kind == "direction":
+        pdf.set_font(font, "I", size)
+        pdf.set_x(pdf.l_margin + indent)
+        pdf.multi_cell(pdf.epw - indent, line, f"{brackets[0]}{e.text}{brackets[1]}", new_x="LMARGIN", new_y="NEXT")
+    else:
+        return False
+    return True
+
+
 def inline_pdf(title: str, play: list[Element]) -> bytes:
     """`NAME. speech` paragraphs with hanging indents, [directions] in italics, 'Page n' footers."""
     pdf = _Pdf(format="A4")
@@ -155,14 +170,7 @@ def inline_pdf(title: str, play: list[Element]) -> bytes:
     pdf.add_page()
     for e in play:
         pdf.ln(2)
-        if e.kind == "scene":
-            pdf.set_font("Times", "B", 12)
-            pdf.cell(0, 8, e.text.upper(), new_x="LMARGIN", new_y="NEXT")
-        elif e.kind == "direction":
-            pdf.set_font("Times", "I", 11)
-            pdf.set_x(pdf.l_margin + 20)
-            pdf.multi_cell(pdf.epw - 20, 5.5, f"[{e.text}]", new_x="LMARGIN", new_y="NEXT")
-        else:
+        if not _heading_or_direction(pdf, e, "Times", 11, indent=20, line=5.5, brackets="[]"):
             pdf.set_font("Times", "", 11)
             direction = f" [{e.direction}]" if e.direction else ""
             pdf.multi_cell(0, 5.5, f"{e.name}.{direction} {e.text}", new_x="LMARGIN", new_y="NEXT")
@@ -179,14 +187,7 @@ def column_pdf(title: str, play: list[Element]) -> bytes:
     pdf.cell(0, 12, title, align="C", new_x="LMARGIN", new_y="NEXT")
     for e in play:
         pdf.ln(2)
-        if e.kind == "scene":
-            pdf.set_font("Helvetica", "B", 12)
-            pdf.cell(0, 8, e.text.upper(), new_x="LMARGIN", new_y="NEXT")
-        elif e.kind == "direction":
-            pdf.set_font("Helvetica", "I", 10)
-            pdf.set_x(pdf.l_margin + 45)
-            pdf.multi_cell(pdf.epw - 45, 5, f"({e.text})", new_x="LMARGIN", new_y="NEXT")
-        else:
+        if not _heading_or_direction(pdf, e, "Helvetica", 10, indent=45, line=5, brackets="()"):
             pdf.set_font("Helvetica", "", 10)
             if pdf.will_page_break(10):
                 pdf.add_page()  # keep the name beside the first line of its speech
@@ -293,5 +294,30 @@ def table_docx(title: str, play: list[Element]) -> bytes:
     return _docx_bytes(d)
 
 
+def final_draft(title: str, play: list[Element]) -> bytes:
+    """A Final Draft (.fdx) screenplay: every paragraph typed as what it is."""
+    from xml.sax.saxutils import escape
+
+    def para(kind: str, text: str) -> str:
+        return f'<Paragraph Type="{kind}"><Text>{escape(text)}</Text></Paragraph>'
+
+    body = []
+    for e in play:
+        if e.kind == "scene":
+            body.append(para("Scene Heading", f"INT. LIGHTHOUSE - {e.text.upper()}"))
+        elif e.kind == "direction":
+            body.append(para("Action", e.text))
+        else:
+            body.append(para("Character", e.name + (" (CONT'D)" if e.text == LONG else "")))
+            if e.direction:
+                body.append(para("Parenthetical", f"({e.direction})"))
+            body.append(para("Dialogue", e.text))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n'
+            '<FinalDraft DocumentType="Script" Template="No" Version="5"><Content>' + "".join(body) +
+            f'</Content><TitlePage><Content>{para("Title", title)}{para("Title", "Written by A. Playwright")}'
+            "</Content></TitlePage></FinalDraft>").encode("utf-8")
+
+
 PDF_LAYOUTS = {"stage": stage_pdf, "screenplay": screenplay_pdf, "inline": inline_pdf, "columns": column_pdf}
 DOCX_LAYOUTS = {"styles": styled_docx, "cue_style": cue_style_docx, "table": table_docx}
+FDX_LAYOUTS = {"final_draft": final_draft}

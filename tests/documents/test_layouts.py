@@ -5,11 +5,12 @@ import pytest
 from . import makers
 from .conftest import read_back, spoken
 
-LAYOUTS = [(name, "pdf") for name in makers.PDF_LAYOUTS] + [(name, "docx") for name in makers.DOCX_LAYOUTS]
+ALL = {"pdf": makers.PDF_LAYOUTS, "docx": makers.DOCX_LAYOUTS, "fdx": makers.FDX_LAYOUTS}
+LAYOUTS = [(name, kind) for kind, layouts in ALL.items() for name in layouts]
 
 
 def _make(name, kind, title, play):
-    return (makers.PDF_LAYOUTS if kind == "pdf" else makers.DOCX_LAYOUTS)[name](title, play)
+    return ALL[kind][name](title, play)
 
 
 @pytest.mark.parametrize("name,kind", LAYOUTS, ids=[f"{n}.{k}" for n, k in LAYOUTS])
@@ -65,3 +66,13 @@ def test_the_extracted_script_keeps_emotions_from_directions(play):
     text = parse_script(makers.SAMPLE.read_text(encoding="utf-8"))
     assert emotions == [e["emotion"]["label"] for s in text["scenes"] for e in s["elements"]
                         if e["type"] == "dialogue" and e["emotion"]]
+
+
+def test_a_justified_speech_line_starting_with_a_one_letter_word_is_not_a_name_column(play):
+    title, _elements = play
+    speech = ("O deadly sin, O rude unthankfulness! Thy fault our law calls death, but the kind Prince, Taking "
+              "thy part, hath brush'd aside the law, And turn'd that black word death to banishment.")
+    lines = [(speech, "FRIAR LAWRENCE"), ("I hear.", "ROMEO"), ("Then go.", "FRIAR LAWRENCE"), ("I go.", "ROMEO")]
+    elements = [makers.Element("scene", "Scene 1")] + [makers.Element("dialogue", t, n) for t, n in lines]
+    got = spoken(read_back(makers.screenplay_pdf(title, elements), "pdf"))
+    assert [(n, t) for n, t, _d in got] == [(e.name, e.text) for e in elements[1:]]
