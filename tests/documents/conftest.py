@@ -1,6 +1,7 @@
 import pytest
 
 from scripts_app.parsing import parse_script
+from tests.admin.conftest import parent  # noqa: F401  (a parent signed in to the admin)
 
 from . import makers
 
