@@ -9,4 +9,5 @@ MAX_ZIP_TOTAL = 200 * 1024 * 1024    # all parts of a .docx, unpacked
 MAX_ZIP_MEMBER = 60 * 1024 * 1024    # one part, unpacked
 MAX_ZIP_RATIO = 200                  # unpacked / packed for a part over 1 MB (text packs about 10:1)
 WORKER_SECONDS = 20                  # wall clock for one document, start-up included (400 pages, a busy machine)
+WORKER_SLOTS = 2                     # reading processes at once, per web process
 WORKER_MEMORY = 512 * 1024 * 1024    # address space of the reading process (it needs about 150 MB)

@@ -9,12 +9,17 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
+
+from runthru_site.errors import Unavailable
 
 from . import errors, limits
 from .extract import KINDS, Extraction
 
 _ROOT = Path(__file__).resolve().parents[2]  # the folder holding scripts_app, for `python -m`
+# Each reading process may take WORKER_MEMORY: a few at a time per web process, the rest wait.
+_SLOTS = threading.BoundedSemaphore(limits.WORKER_SLOTS)
 
 
 def read_document(data: bytes, kind: str, *, seconds: float | None = None, memory: int | None = None) -> Extraction:
@@ -28,6 +33,8 @@ def read_document(data: bytes, kind: str, *, seconds: float | None = None, memor
     memory = memory or limits.WORKER_MEMORY
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "PYTHONPATH")}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH", "")) if p)
+    if not _SLOTS.acquire(timeout=limits.WORKER_SECONDS):
+        raise Unavailable("RunThru is busy reading other documents. Try again in a minute.", code="documents_busy")
     try:
         done = subprocess.run(
             [sys.executable, "-m", "scripts_app.documents.worker", kind, str(memory), str(int(seconds) + 1)],
@@ -35,6 +42,8 @@ def read_document(data: bytes, kind: str, *, seconds: float | None = None, memor
         )
     except subprocess.TimeoutExpired:
         raise errors.DocumentRejected(errors.TOO_SLOW, code="document_too_slow")
+    finally:
+        _SLOTS.release()
     try:
         out = json.loads(done.stdout) if done.returncode == 0 else None
     except ValueError:

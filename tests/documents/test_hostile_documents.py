@@ -154,3 +154,19 @@ def test_a_final_draft_file_with_an_entity_bomb_or_an_outside_reference_reads_no
                          ids=["not xml", "other xml"])
 def test_a_file_that_is_no_final_draft_script_is_refused(data):
     assert refused(data, "fdx").code == "bad_document"
+
+
+def test_when_every_reading_slot_is_taken_an_upload_is_told_to_try_again(monkeypatch, play):
+    from runthru_site.errors import Unavailable
+    from scripts_app.documents import limits, sandbox
+
+    monkeypatch.setattr(limits, "WORKER_SECONDS", 0.2)
+    for _ in range(limits.WORKER_SLOTS):
+        sandbox._SLOTS.acquire()
+    try:
+        with pytest.raises(Unavailable) as caught:
+            read_document(makers.stage_pdf(*play), "pdf")
+    finally:
+        for _ in range(limits.WORKER_SLOTS):
+            sandbox._SLOTS.release()
+    assert caught.value.status == 503 and "busy" in caught.value.message
