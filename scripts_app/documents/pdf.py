@@ -229,6 +229,14 @@ class PdfLayout:
         self.geo = self._geometry(width)
         self.cast = False
         self._starts: Counter | None = None
+        # Bold names alone on a line, counted: "Nora" in bold over her speech, again and again, is a
+        # cue even at the margin, where one bold "Warning" line is not.
+        self.bold_names: Counter = Counter()
+        for ln in self.lines:
+            if ln.bold and not ln.italic and len(ln.text) <= 60:
+                found = standalone_cue(ln.text)
+                if found:
+                    self.bold_names[found[0]] += 1
 
     # -- running headers, footers, page numbers ------------------------------------------------
     @staticmethod
@@ -305,7 +313,7 @@ class PdfLayout:
         if not found:
             return None
         name, direction, punct, shape = found
-        if ln.bold and (shape != "mixed" or punct or self._centred(ln)):
+        if ln.bold and (shape != "mixed" or punct or self._centred(ln) or self.bold_names[name] >= 3):
             return name, direction
         if shape == "caps" and (self._centred(ln) or self._indented(ln) or punct):
             return name, direction

@@ -116,6 +116,32 @@ def stage_pdf(title: str, play: list[Element], *, header: str = HEADER) -> bytes
     return bytes(pdf.output())
 
 
+def left_names_pdf(title: str, play: list[Element]) -> bytes:
+    """Names in bold Title Case at the margin, alone on their line, the speech below at the same margin."""
+    pdf = _Pdf(format="A4")
+    pdf.header_text, pdf.footer_format = title, "Page {n} of {{nb}}"
+    pdf.alias_nb_pages("{nb}")
+    pdf.set_auto_page_break(True, margin=25)
+    pdf.add_page()
+    pdf.set_font("Times", "B", 18)
+    pdf.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
+    for e in play:
+        pdf.ln(3)
+        if e.kind == "scene":
+            pdf.set_font("Times", "B", 14)
+            pdf.cell(0, 8, e.text, new_x="LMARGIN", new_y="NEXT")
+        elif e.kind == "direction":
+            pdf.set_font("Times", "I", 11)
+            pdf.multi_cell(0, 6, e.text, new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.set_font("Times", "B", 11)
+            pdf.cell(0, 6, e.name.title(), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("Times", "", 11)
+            direction = f"({e.direction}) " if e.direction else ""
+            pdf.multi_cell(0, 6, direction + e.text, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
 def screenplay_pdf(title: str, play: list[Element]) -> bytes:
     """Courier, names in capitals at 3.7 inches, dialogue at 2.5, action at the margin, nothing bold."""
     pdf = _Pdf(format="letter", unit="in")
@@ -318,6 +344,7 @@ def final_draft(title: str, play: list[Element]) -> bytes:
             "</Content></TitlePage></FinalDraft>").encode("utf-8")
 
 
-PDF_LAYOUTS = {"stage": stage_pdf, "screenplay": screenplay_pdf, "inline": inline_pdf, "columns": column_pdf}
+PDF_LAYOUTS = {"stage": stage_pdf, "left_names": left_names_pdf, "screenplay": screenplay_pdf, "inline": inline_pdf,
+               "columns": column_pdf}
 DOCX_LAYOUTS = {"styles": styled_docx, "cue_style": cue_style_docx, "table": table_docx}
 FDX_LAYOUTS = {"final_draft": final_draft}
