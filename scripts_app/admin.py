@@ -27,7 +27,7 @@ from .services import (
 
 _CONTENT_TYPES = {"pdf": "application/pdf",
                   "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                  "fdx": "application/xml"}
+                  "odt": "application/vnd.oasis.opendocument.text", "fdx": "application/xml"}
 
 
 class ScriptAdminForm(forms.ModelForm):

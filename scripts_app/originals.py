@@ -14,7 +14,7 @@ from django.conf import settings
 
 from runthru_site.files import write_file_atomic
 
-_OWN_NAME = re.compile(r"[0-9a-f]{64}\.(?:pdf|docx|fdx)")
+_OWN_NAME = re.compile(r"[0-9a-f]{64}\.(?:pdf|docx|odt|fdx)")
 _UNSAFE = re.compile(r"[^\w .()-]+")
 
 

@@ -24,11 +24,11 @@ MAX_TITLE = 200
 # document's entry names its reader (scripts_app/documents), which writes Markdown for the parser.
 UPLOAD_FORMATS = {".md": "auto", ".markdown": "auto", ".txt": "auto", ".spmd": "auto", ".fountain": "fountain",
                   **DOCUMENT_SUFFIXES}
-UPLOAD_IN_WORDS = "a PDF, a Word file (.docx), a Final Draft file (.fdx) or text (.md, .txt or .fountain)"
+UPLOAD_IN_WORDS = "a PDF, a Word file (.docx or .odt), a Final Draft file (.fdx) or text (.md, .txt or .fountain)"
 # For a file picker: the suffixes, and the types phones offer files by.
 UPLOAD_ACCEPT = ",".join(UPLOAD_FORMATS) + (
     ",text/plain,text/markdown,application/pdf,"
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.oasis.opendocument.text"
 )
 
 
@@ -95,7 +95,7 @@ def upload_format(filename: str) -> str:
     for suffix, fmt in UPLOAD_FORMATS.items():
         if name.endswith(suffix):
             return fmt
-    if name.endswith((".doc", ".docm", ".odt", ".rtf", ".pages")):
+    if name.endswith((".doc", ".docm", ".rtf", ".pages")):
         raise UserError("RunThru reads Word files saved as .docx. Open the file in your word processor and use "
                         "Save As → Word Document (.docx), or save it as a PDF.", code="bad_file_type", details=allowed)
     raise UserError(f"Upload the script as {UPLOAD_IN_WORDS}.", code="bad_file_type", details=allowed)

@@ -1,4 +1,4 @@
-"""Scripts as schools hand them out: PDF, Word and Final Draft files read into the text parser's layout.
+"""Scripts as schools hand them out: PDF, Word, OpenDocument and Final Draft files read into the text parser's layout.
 
 Public API::
 
@@ -13,7 +13,7 @@ from .errors import DocumentRejected
 from .extract import KINDS, Extraction, extract
 from .sandbox import read_document
 
-DOCUMENT_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".fdx": "fdx"}
+DOCUMENT_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".odt": "odt", ".fdx": "fdx"}
 # What people try to upload instead; each gets its own explanation.
 PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".gif", ".tif", ".tiff", ".bmp")
 
@@ -22,7 +22,7 @@ __all__ = ["DocumentRejected", "Extraction", "KINDS", "DOCUMENT_SUFFIXES", "PICT
 
 
 def document_kind(filename: str) -> str | None:
-    """'pdf', 'docx' or 'fdx' for a document's file name, else None."""
+    """'pdf', 'docx', 'odt' or 'fdx' for a document's file name, else None."""
     name = (filename or "").lower()
     for suffix, kind in DOCUMENT_SUFFIXES.items():
         if name.endswith(suffix):

@@ -17,6 +17,8 @@ DAMAGED_DOCX = ("This file is named .docx but we couldn't read it as a Word docu
                 "or an old .doc file renamed. Open it in Word and use Save As → Word Document (.docx).")
 DAMAGED_FDX = ("This file is named .fdx but we couldn't read it as a Final Draft script — it may be damaged. "
                "In Final Draft, use Save As and upload the new file, or export it as a PDF.")
+DAMAGED_ODT = ("This file is named .odt but we couldn't read it as an OpenDocument text — it may be damaged. "
+               "Open it and use Save As → ODF Text Document (.odt), or save it as a PDF or Word file.")
 MACROS = ("This Word file contains macros (little programs), and we don't open those. In Word, use "
           "Save As → Word Document (.docx) to save a copy without them, and upload that.")
 TOO_MANY_PAGES = "This document has {pages} pages; RunThru reads scripts of up to {limit} pages."
@@ -31,4 +33,4 @@ PICTURE = ("This is a picture, not a script file, so RunThru can't read it yet. 
            "Upload the script as a PDF, a Word file (.docx) or a text file.")
 NOTHING = ("We couldn't find any text in this document. If it is a scan or a photo of the pages, "
            "RunThru can't read it yet; upload the Word file or a PDF made from it instead.")
-DAMAGED = {"pdf": DAMAGED_PDF, "docx": DAMAGED_DOCX, "fdx": DAMAGED_FDX}
+DAMAGED = {"pdf": DAMAGED_PDF, "docx": DAMAGED_DOCX, "fdx": DAMAGED_FDX, "odt": DAMAGED_ODT}

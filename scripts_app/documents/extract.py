@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from . import errors, limits
 from .render import render
 
-KINDS = ("pdf", "docx", "fdx")
+KINDS = ("pdf", "docx", "odt", "fdx")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,10 @@ def extract(data: bytes, kind: str) -> Extraction:
         from .word import read_docx
 
         items, pages = read_docx(data)
+    elif kind == "odt":
+        from .opendoc import read_odt
+
+        items, pages = read_odt(data)
     else:
         from .finaldraft import read_fdx
 

@@ -22,22 +22,22 @@ from .render import Item
 _MACRO_PARTS = ("vbaproject.bin", "vbadata.xml", "activex", "/embeddings/")
 
 
-def check_package(data: bytes) -> None:
-    """Refuse a .docx whose zip would unpack too big, holds too many parts, or carries macros."""
+def check_package(data: bytes, damaged: str = errors.DAMAGED_DOCX, macro_parts: tuple = _MACRO_PARTS) -> None:
+    """Refuse a .docx (or .odt) whose zip would unpack too big, holds too many parts, or carries macros."""
     if not data.startswith(b"PK\x03\x04"):
-        raise errors.DocumentRejected(errors.DAMAGED_DOCX)
+        raise errors.DocumentRejected(damaged)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        raise errors.DocumentRejected(errors.DAMAGED_DOCX)
+        raise errors.DocumentRejected(damaged)
     if len(infos) > limits.MAX_ZIP_MEMBERS:
         raise errors.DocumentRejected(errors.TOO_BIG.format(why=f"{len(infos)} parts inside"),
                                       code="document_too_big")
     total = 0
     for info in infos:
         name = info.filename.lower()
-        if any(part in name for part in _MACRO_PARTS):
+        if any(part in name for part in macro_parts):
             raise errors.DocumentRejected(errors.MACROS, code="document_has_macros")
         total += info.file_size
         ratio = info.file_size / max(1, info.compress_size)
@@ -46,7 +46,7 @@ def check_package(data: bytes) -> None:
             raise errors.DocumentRejected(errors.TOO_BIG.format(why="it unpacks to far more than it weighs"),
                                           code="document_too_big")
         if info.flag_bits & 0x1:
-            raise errors.DocumentRejected(errors.DAMAGED_DOCX)  # an encrypted zip is no Word file
+            raise errors.DocumentRejected(damaged)  # an encrypted zip is no Word file
 
 
 def read_docx(data: bytes) -> tuple[list[Item], int]:
@@ -246,24 +246,20 @@ class WordLayout:
         if p.row is not None:
             found = inline_name(p.row[0])
             return (found[0], p.row[1]) if found else None
-        runs = [r for r in p.runs if r[0].strip()]
-        if len(runs) < 2:
-            if runs and "\t" in runs[0][0].strip():
-                name, _tab, rest = runs[0][0].strip().partition("\t")
-                found = inline_name(name)
-                if found and found[1] == "caps":
-                    return found[0], rest
-            return None
-        head = []
-        for t, b, _i in runs:  # a name may be split over several bold runs
-            if not b:
+        runs = p.runs
+        shown = [i for i, r in enumerate(runs) if r[0].strip()]
+        head, head_end = [], -1
+        for i in shown:  # a name may be split over several bold runs
+            if not runs[i][1]:
                 break
-            head.append(t)
-        if not head or len(head) == len(runs):
+            head.append(runs[i][0])
+            head_end = i
+        if head and shown and head_end != shown[-1]:
+            name_text = "".join(head).strip()
+            found = inline_name(name_text)
+            if found and (found[1] == "caps" or name_text[-1:] in ".:"):
+                return found[0], "".join(t for t, _b, _i in runs[head_end + 1:]).strip()
             return None
-        name_text = "".join(head).strip()
-        found = inline_name(name_text)
-        if not found or not (found[1] == "caps" or name_text[-1:] in ".:"):
-            return None
-        rest = "".join(t for t, _b, _i in runs[len(head):]).strip()
-        return found[0], rest
+        name, tab, rest = p.text.partition("\t")  # NORA<tab>speech
+        found = inline_name(name.strip()) if tab and rest.strip() else None
+        return (found[0], rest.strip()) if found and found[1] == "caps" else None

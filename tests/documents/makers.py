@@ -344,7 +344,51 @@ def final_draft(title: str, play: list[Element]) -> bytes:
             "</Content></TitlePage></FinalDraft>").encode("utf-8")
 
 
+def open_document(title: str, play: list[Element]) -> bytes:
+    """An OpenDocument text (.odt): a bold span names the speaker, a named italic style for directions."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3"')
+    styles = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {ns}><office:styles>'
+              '<style:style style:name="Standard" style:family="paragraph"/>'
+              '<style:style style:name="Title" style:family="paragraph" style:parent-style-name="Standard">'
+              '<style:text-properties fo:font-weight="bold"/></style:style>'
+              '<style:style style:name="Stage_20_Direction" style:display-name="Stage Direction" '
+              'style:family="paragraph" style:parent-style-name="Standard">'
+              '<style:text-properties fo:font-style="italic"/></style:style>'
+              "</office:styles></office:document-styles>")
+    body = [f'<text:p text:style-name="Title">{escape(title)}</text:p>',
+            "<text:p>Characters: " + escape(", ".join(n.title() for n in _cast(play))) + "</text:p>"]
+    for e in play:
+        if e.kind == "scene":
+            body.append(f'<text:h text:outline-level="2">{escape(e.text)}</text:h>')
+        elif e.kind == "direction":
+            body.append(f'<text:p text:style-name="P2">{escape(e.text)}</text:p>')
+        else:
+            direction = f' <text:span text:style-name="T2">[{escape(e.direction)}]</text:span>' if e.direction else ""
+            first, _, rest = e.text.partition(" ")
+            body.append(f'<text:p><text:span text:style-name="T1">{escape(e.name.title())}.</text:span>{direction}'
+                        f'<text:s text:c="2"/>{escape(first)}<text:line-break/>{escape(rest)}</text:p>')
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}><office:automatic-styles>'
+               '<style:style style:name="P2" style:family="paragraph" style:parent-style-name="Stage_20_Direction"/>'
+               '<style:style style:name="T1" style:family="text"><style:text-properties fo:font-weight="bold"/>'
+               '</style:style><style:style style:name="T2" style:family="text">'
+               '<style:text-properties fo:font-style="italic"/></style:style></office:automatic-styles>'
+               "<office:body><office:text>" + "".join(body) + "</office:text></office:body></office:document-content>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", content)
+        z.writestr("styles.xml", styles)
+    return out.getvalue()
+
+
 PDF_LAYOUTS = {"stage": stage_pdf, "left_names": left_names_pdf, "screenplay": screenplay_pdf, "inline": inline_pdf,
                "columns": column_pdf}
 DOCX_LAYOUTS = {"styles": styled_docx, "cue_style": cue_style_docx, "table": table_docx}
 FDX_LAYOUTS = {"final_draft": final_draft}
+ODT_LAYOUTS = {"open_document": open_document}

@@ -170,3 +170,28 @@ def test_when_every_reading_slot_is_taken_an_upload_is_told_to_try_again(monkeyp
         for _ in range(limits.WORKER_SLOTS):
             sandbox._SLOTS.release()
     assert caught.value.status == 503 and "busy" in caught.value.message
+
+
+# -- OpenDocument --------------------------------------------------------------------------------
+
+def _odt_with(play, **parts) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(makers.open_document(*play)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in source.infolist():
+            z.writestr(info.filename, parts.pop(info.filename, source.read(info.filename)))
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def test_an_open_document_with_basic_macros_is_refused(play):
+    odt = _odt_with(play, **{"Basic/Standard/Module1.xml": b"<script:module/>"})
+    assert refused(odt, "odt").code == "document_has_macros"
+
+
+@pytest.mark.parametrize("part,data", [("mimetype", b"application/zip"), ("content.xml", b"<not xml")],
+                         ids=["another kind of zip", "broken content"])
+def test_a_damaged_open_document_is_refused_with_what_to_do(play, part, data):
+    error = refused(_odt_with(play, **{part: data}), "odt")
+    assert error.code == "bad_document" and ".odt" in error.message

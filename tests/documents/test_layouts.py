@@ -5,7 +5,7 @@ import pytest
 from . import makers
 from .conftest import read_back, spoken
 
-ALL = {"pdf": makers.PDF_LAYOUTS, "docx": makers.DOCX_LAYOUTS, "fdx": makers.FDX_LAYOUTS}
+ALL = {"pdf": makers.PDF_LAYOUTS, "docx": makers.DOCX_LAYOUTS, "odt": makers.ODT_LAYOUTS, "fdx": makers.FDX_LAYOUTS}
 LAYOUTS = [(name, kind) for kind, layouts in ALL.items() for name in layouts]
 
 
