@@ -11,9 +11,9 @@ from __future__ import annotations
 import io
 import zipfile
 
-from . import errors, limits
+from . import errors
 from .render import Item
-from .word import Para, WordLayout, check_package
+from .word import Para, check_package, paragraph_items
 
 _NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -49,13 +49,7 @@ def read_odt(data: bytes) -> tuple[list[Item], int]:
     body = content.find(f"{_q('office', 'body')}/{_q('office', 'text')}")
     if body is None:
         raise errors.DocumentRejected(errors.DAMAGED_ODT)
-    paras = list(_blocks(body, styles))
-    chars = sum(len(p.text) for p in paras)
-    if chars > limits.MAX_CHARS:
-        raise errors.DocumentRejected(errors.TOO_MUCH_TEXT.format(limit=limits.MAX_CHARS), code="document_too_big")
-    if not chars:
-        raise errors.DocumentRejected(errors.NOTHING, code="scanned_document")
-    return WordLayout(paras).items(), max(1, chars // 3000)
+    return paragraph_items(list(_blocks(body, styles)))
 
 
 class _Styles:

@@ -63,7 +63,11 @@ def read_docx(data: bytes) -> tuple[list[Item], int]:
         raise errors.DocumentRejected(errors.DAMAGED_DOCX)
     except (PackageNotFoundError, KeyError, zipfile.BadZipFile, Exception):
         raise errors.DocumentRejected(errors.DAMAGED_DOCX)
-    paragraphs = list(_paragraphs(document))
+    return paragraph_items(list(_paragraphs(document)))
+
+
+def paragraph_items(paragraphs: list[Para]) -> tuple[list[Item], int]:
+    """Items and a page estimate (3,000 characters a page) for a word processor's paragraphs."""
     chars = sum(len(p.text) for p in paragraphs)
     if chars > limits.MAX_CHARS:
         raise errors.DocumentRejected(errors.TOO_MUCH_TEXT.format(limit=limits.MAX_CHARS), code="document_too_big")
