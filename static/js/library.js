@@ -94,7 +94,6 @@ form.addEventListener("submit", async (event) => {
       if (titleInput.value.trim()) body.title = titleInput.value.trim();
       script = await api("scripts", { method: "POST", json: body });
     }
-    const parsed = script.parsed || {};
     uploadMessage.textContent = `Added “${script.title}”: ${foundSentence(script)}.`;
     uploadMessage.className = "form-message ok";
     announce(uploadMessage.textContent);
