@@ -241,6 +241,9 @@ SESSION_COOKIE_AGE = RUNTHRU_TOKEN_HOURS * 3600
 
 # Largest request body the API accepts (a long play is ~200 KB of text).
 RUNTHRU_MAX_BODY_BYTES = env_int("RUNTHRU_MAX_BODY_BYTES", 2 * 1024 * 1024)
+# A PDF or Word script uploaded to /api/scripts may be bigger than text (fonts, pictures); the
+# reader then caps pages, characters, memory and time (scripts_app/documents/limits.py).
+RUNTHRU_MAX_DOCUMENT_BYTES = env_int("RUNTHRU_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = RUNTHRU_MAX_BODY_BYTES + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = RUNTHRU_MAX_BODY_BYTES + 64 * 1024
 # Voice clips can be bigger than scripts (a 30 s WAV is ~5 MB).

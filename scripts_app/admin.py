@@ -1,19 +1,41 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
 from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from runthru_site.errors import UserError
 
+from .documents import DocumentRejected, read_document
 from .models import Script
+from .originals import download_name, original_path, original_remove, original_store
 from .parsing import UNTITLED
-from .services import clean_aliases, script_delete, script_from_upload, script_validate, title_from_filename
+from .services import (
+    UPLOAD_ACCEPT,
+    UPLOAD_IN_WORDS,
+    clean_aliases,
+    is_document,
+    script_delete,
+    script_from_upload,
+    script_validate,
+    title_from_filename,
+    upload_format,
+)
+
+_CONTENT_TYPES = {"pdf": "application/pdf",
+                  "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                  "odt": "application/vnd.oasis.opendocument.text", "fdx": "application/xml"}
 
 
 class ScriptAdminForm(forms.ModelForm):
     upload = forms.FileField(
-        required=False, help_text="Or upload a .md, .txt or .fountain file instead of pasting the text."
+        required=False, help_text=f"Or upload {UPLOAD_IN_WORDS} instead of pasting the text.",
+        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
     )
+    document = None  # (Extraction, bytes, kind, name) or DocumentRejected, read before the admin's transaction
     title = forms.CharField(max_length=200, required=False, help_text="Leave empty to use the script's own title.")
     same_person = forms.CharField(
         label="One person, two names", required=False,
@@ -47,12 +69,20 @@ class ScriptAdminForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         upload = data.get("upload")
+        self.original = None
         if upload:
             try:
-                data["markdown_source"], detected = script_from_upload(upload)
+                if is_document(upload_format(upload.name)):
+                    if not isinstance(self.document, tuple):
+                        raise self.document or UserError("Upload the file again, please.")
+                    found, raw, kind, name = self.document
+                    data["markdown_source"], detected = found.markdown, "markdown"
+                    self.original = (raw, kind, name)
+                else:
+                    data["markdown_source"], detected = script_from_upload(upload)
             except UserError as exc:
                 raise ValidationError(exc.message) from None
-            if (data.get("format") or "auto") == "auto":
+            if (data.get("format") or "auto") == "auto" or self.original:
                 data["format"] = detected
         if not data.get("markdown_source"):
             raise ValidationError("Paste the script text or upload a file.")
@@ -77,12 +107,70 @@ class ScriptAdmin(admin.ModelAdmin):
     form = ScriptAdminForm
     list_display = ["title", "character_count", "line_count", "warning_count", "updated_at"]
     search_fields = ["title"]
-    readonly_fields = ["structure", "created_at", "updated_at"]
+    readonly_fields = ["original", "structure", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "format", "upload", "markdown_source", "same_person"]}),
+        (None, {"fields": ["title", "format", "upload", "original", "markdown_source", "same_person"]}),
         ("What RunThru understood", {"fields": ["structure", "created_at", "updated_at"]}),
     ]
     actions = ["delete_with_audio"]
+
+    # -- the PDF or Word file a script was read from -------------------------------------------
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Django's admin validates inside a transaction; a document takes seconds to read in a
+        # worker process, so it is read here, before that transaction opens.
+        request.runthru_document = None
+        upload = request.FILES.get("upload") if request.method == "POST" else None
+        if upload is not None:
+            try:
+                kind = upload_format(upload.name)
+            except UserError:
+                kind = ""  # the form says why
+            if is_document(kind):
+                raw = upload.read()
+                upload.seek(0)
+                try:
+                    request.runthru_document = (read_document(raw, kind), raw, kind, upload.name)
+                except DocumentRejected as exc:
+                    request.runthru_document = exc
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.document = getattr(request, "runthru_document", None)  # a new class per request
+        return form
+
+    def save_model(self, request, obj, form, change):
+        replaced = ""
+        if getattr(form, "original", None):
+            raw, kind, name = form.original
+            replaced = obj.original_file if change else ""
+            obj.original_file, obj.original_name = original_store(raw, kind), name.rsplit("/", 1)[-1][:255]
+        super().save_model(request, obj, form, change)
+        if replaced and replaced != obj.original_file:
+            transaction.on_commit(lambda: original_remove(replaced))
+
+    def get_urls(self):
+        own = [path("<int:script_id>/original/", self.admin_site.admin_view(self.original_download),
+                    name="scripts_app_script_original")]
+        return own + super().get_urls()
+
+    def original_download(self, request, script_id: int):
+        script = Script.objects.filter(pk=script_id).first()
+        if script is None or not self.has_view_permission(request, script):
+            raise PermissionDenied if script is not None else Http404
+        stored = original_path(script.original_file)
+        if stored is None or not stored.exists():
+            raise Http404("This script has no original file.")
+        kind = script.original_file.rsplit(".", 1)[-1]
+        return FileResponse(stored.open("rb"), as_attachment=True, content_type=_CONTENT_TYPES[kind],
+                            filename=download_name(script.original_name, script.original_file))
+
+    @admin.display(description="Original file")
+    def original(self, obj: Script) -> str:
+        if not obj.pk or not obj.original_file:
+            return "Typed or uploaded as text."
+        url = reverse("admin:scripts_app_script_original", args=[obj.pk])
+        return format_html('<a href="{}">Download {}</a>', url, download_name(obj.original_name, obj.original_file))
 
     @admin.display(description="Characters")
     def character_count(self, obj: Script) -> int:

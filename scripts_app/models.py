@@ -17,6 +17,10 @@ class Script(models.Model):
     # parse service skip work that is already done.
     parsed_hash = models.CharField(max_length=64, blank=True, editable=False)
     parsed_json = models.JSONField(default=dict, blank=True, editable=False)
+    # The PDF or Word file the script was read from, kept under <data dir>/scripts/ by its
+    # content hash (never by the uploaded name); the name is only shown and offered on download.
+    original_file = models.CharField(max_length=80, blank=True, editable=False)
+    original_name = models.CharField(max_length=255, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

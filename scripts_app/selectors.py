@@ -47,3 +47,26 @@ def is_user_line(element: dict | None, role: str) -> bool:
     if not element or element.get("type") != "dialogue":
         return False
     return element.get("character") == role or role in (element.get("characters") or [])
+
+
+def script_summary(script: Script, biggest: int = 5) -> dict:
+    """What was found, for the parent to check before the teen starts: counts and the biggest parts."""
+    characters = sorted(script.characters, key=lambda c: -c.get("line_count", 0))
+    acts = {s.get("act") for s in script.scenes if s.get("act")}
+    lines = script.line_count
+
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    parts = [count(len(characters), "character"), count(lines, "line")]
+    parts.append(count(len(acts), "act") if acts else count(len(script.scenes), "scene"))
+    return {
+        "characters": len(characters),
+        "lines": lines,
+        "acts": len(acts),
+        "scenes": len(script.scenes),
+        "biggest": [{"name": c["name"], "line_count": c.get("line_count", 0)} for c in characters[:biggest]],
+        "sentence": ", ".join(parts),
+        "warnings": len(script.warnings),
+        "from_document": bool(script.original_file),
+    }

@@ -7,17 +7,29 @@ import hashlib
 import json
 import re
 
+from django.conf import settings
 from django.db import transaction
 
 from runthru_site.errors import UserError
 
+from .documents import DOCUMENT_SUFFIXES, PICTURE_SUFFIXES, read_document
+from .documents.errors import PICTURE
 from .models import Script
+from .originals import original_remove, original_store
 from .parsing import FORMATS, UNTITLED, ScriptParseError, parse_script
 
 MAX_TITLE = 200
 
-# The files a parent can upload, and the format each is read as ("auto" looks at the text).
-UPLOAD_FORMATS = {".md": "auto", ".markdown": "auto", ".txt": "auto", ".spmd": "auto", ".fountain": "fountain"}
+# The files a parent can upload, and the format each is read as ("auto" looks at the text); a
+# document's entry names its reader (scripts_app/documents), which writes Markdown for the parser.
+UPLOAD_FORMATS = {".md": "auto", ".markdown": "auto", ".txt": "auto", ".spmd": "auto", ".fountain": "fountain",
+                  **DOCUMENT_SUFFIXES}
+UPLOAD_IN_WORDS = "a PDF, a Word file (.docx or .odt), a Final Draft file (.fdx) or text (.md, .txt or .fountain)"
+# For a file picker: the suffixes, and the types phones offer files by.
+UPLOAD_ACCEPT = ",".join(UPLOAD_FORMATS) + (
+    ",text/plain,text/markdown,application/pdf,"
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.oasis.opendocument.text"
+)
 
 
 class ScriptRejected(UserError):
@@ -74,21 +86,34 @@ def script_text_from_bytes(raw: bytes) -> str:
 
 
 def upload_format(filename: str) -> str:
-    """The format a file of this name is read as; a friendly error for any other kind of file."""
-    name = (filename or "").lower()
+    """The format a file of this name is read as ('pdf', 'docx', 'fdx' for documents); a friendly
+    error for any other kind of file, with a word on what to do for pictures and old Word files."""
+    name = (filename or "").lower().strip()
+    allowed = {"allowed": list(UPLOAD_FORMATS)}
+    if name.endswith(PICTURE_SUFFIXES):
+        raise UserError(PICTURE, code="bad_file_type", details=allowed)
     for suffix, fmt in UPLOAD_FORMATS.items():
         if name.endswith(suffix):
             return fmt
-    raise UserError(
-        "Upload a script saved as .md, .txt or .fountain.", code="bad_file_type",
-        details={"allowed": list(UPLOAD_FORMATS)},
-    )
+    if name.endswith((".doc", ".docm", ".rtf", ".pages")):
+        raise UserError("RunThru reads Word files saved as .docx. Open the file in your word processor and use "
+                        "Save As → Word Document (.docx), or save it as a PDF.", code="bad_file_type", details=allowed)
+    raise UserError(f"Upload the script as {UPLOAD_IN_WORDS}.", code="bad_file_type", details=allowed)
+
+
+def is_document(fmt: str) -> bool:
+    return fmt in DOCUMENT_SUFFIXES.values()
 
 
 def script_from_upload(upload) -> tuple[str, str]:
-    """(text, format) of an uploaded script file."""
+    """(text, format) of an uploaded text script file (documents go through script_create_from_upload)."""
     fmt = upload_format(upload.name)
-    return script_text_from_bytes(upload.read()), fmt
+    data = upload.read()
+    limit = settings.RUNTHRU_MAX_BODY_BYTES  # documents may be bigger; text may not
+    if len(data) > limit:
+        raise UserError(f"That's too big. The most we accept is {limit // (1024 * 1024)} MB.", code="too_large",
+                        status=413, details={"max_bytes": limit})
+    return script_text_from_bytes(data), fmt
 
 
 # A file name's tail that is no part of a title: 'romeo_and_juliet_pg1513', 'cyber_bob_ep00001', 'play-v2'.
@@ -129,17 +154,42 @@ def _apply_parse(script: Script, parsed: dict) -> None:
 
 @transaction.atomic
 def script_create(*, source: str, title: str | None = None, fmt: str = "auto", aliases: dict | None = None,
-                  filename: str | None = None) -> Script:
-    """`filename`: the uploaded file's name, the title when neither `title` nor the text gives one."""
+                  filename: str | None = None, original_file: str = "", original_name: str = "") -> Script:
+    """`filename`: the uploaded file's name, the title when neither `title` nor the text gives one.
+    `original_file`: the kept document it was read from (scripts_app/originals.py), if any."""
     aliases = clean_aliases(aliases)
     title = (title or "").strip()[:MAX_TITLE]
     parsed = script_validate(source=source, fmt=fmt, aliases=aliases, title=title)
     if not title and parsed["title"] == UNTITLED:
         title = (title_from_filename(filename) or "")[:MAX_TITLE]
-    script = Script(title=title or parsed["title"][:MAX_TITLE], markdown_source=source, format=fmt, aliases=aliases)
+    script = Script(title=title or parsed["title"][:MAX_TITLE], markdown_source=source, format=fmt, aliases=aliases,
+                    original_file=original_file, original_name=original_name[:255])
     _apply_parse(script, parsed)
     script.save()
     return script
+
+
+def script_create_from_upload(*, upload, title: str | None = None, fmt: str = "auto",
+                              aliases: dict | None = None) -> Script:
+    """A script from an uploaded file. Call it outside any transaction: a PDF, Word or Final
+    Draft file is read first, for up to a few seconds, in a bounded worker process; its
+    original is then kept (written whole) before the row that points at it is saved."""
+    kind = upload_format(upload.name)
+    if not is_document(kind):
+        source, detected = script_from_upload(upload)
+        return script_create(source=source, title=title, fmt=detected if fmt == "auto" else fmt, aliases=aliases,
+                             filename=upload.name)
+    data = upload.read()
+    found = read_document(data, kind)
+    stored = original_store(data, kind)
+    try:
+        # the reader wrote the Modern Markdown layout: no guessing the format
+        return script_create(source=found.markdown, title=title, fmt="markdown", aliases=aliases,
+                             filename=upload.name, original_file=stored,
+                             original_name=(upload.name or "").rsplit("/", 1)[-1])
+    except BaseException:
+        original_remove(stored)
+        raise
 
 
 @transaction.atomic

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 
 from django.conf import settings
+
+from runthru_site.files import write_file_atomic
 
 _SPACES = re.compile(r"\s+")
 
@@ -89,32 +89,6 @@ def file_ok(relative: str, size: int) -> bool:
 
 def write_atomic(relative: str, data: bytes) -> None:
     write_file_atomic(absolute(relative), data)
-
-
-def write_file_atomic(final: Path, data: bytes) -> None:
-    """Write to a temp file in the same folder, fsync, then rename into place.
-
-    A crash at any point leaves either no file or the whole file, never half.
-    """
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=".wav")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    dir_fd = os.open(final.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def remove(relative: str) -> int:

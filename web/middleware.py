@@ -11,6 +11,7 @@ from .errors import error_response
 log = logging.getLogger(__name__)
 
 VOICE_UPLOAD_PATH = "/api/tts/voices"
+SCRIPT_UPLOAD_PATH = "/api/scripts"
 
 
 def _is_api(request) -> bool:
@@ -28,6 +29,8 @@ class ApiBodyLimitMiddleware:
             limit = settings.RUNTHRU_MAX_BODY_BYTES
             if request.path.rstrip("/") == VOICE_UPLOAD_PATH:
                 limit = settings.RUNTHRU_MAX_VOICE_BYTES
+            elif request.path.rstrip("/") == SCRIPT_UPLOAD_PATH and request.content_type == "multipart/form-data":
+                limit = settings.RUNTHRU_MAX_DOCUMENT_BYTES  # a text file is held to the text limit when read
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:

@@ -12,6 +12,8 @@ const uploadMessage = document.getElementById("upload-message");
 const warningsBox = document.getElementById("upload-warnings");
 const warningList = document.getElementById("warning-list");
 const dialog = document.getElementById("delete-dialog");
+const foundBox = document.getElementById("upload-found");
+const foundList = document.getElementById("found-list");
 
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -47,6 +49,20 @@ async function load() {
   }
 }
 
+function foundSentence(script) {
+  if (script.found) return script.found.sentence;
+  const parsed = script.parsed || {};
+  return `${plural((parsed.scenes || []).length, "scene")}, ${plural((parsed.characters || []).length, "character")}`;
+}
+
+// What was read, biggest parts first, so a wrong reading shows before the teen starts.
+function showFound(script) {
+  const biggest = (script.found && script.found.biggest) || [];
+  foundList.replaceChildren(...biggest.map((c) => el("li", {},
+    el("strong", {}, c.name), ` — ${plural(c.line_count, "line")}`)));
+  foundBox.hidden = biggest.length === 0;
+}
+
 function showWarnings(warnings) {
   warningList.replaceChildren(...warnings.map((w) => el("li", {},
     el("strong", {}, w.lines && w.lines.length === 1 && w.lines[0] ? `Line ${w.lines[0]}: ` : ""), w.message)));
@@ -65,6 +81,7 @@ form.addEventListener("submit", async (event) => {
   }
   uploadButton.disabled = true;
   uploadMessage.textContent = "Reading your script…";
+  foundBox.hidden = true;
   try {
     let script;
     if (file) {
@@ -77,12 +94,10 @@ form.addEventListener("submit", async (event) => {
       if (titleInput.value.trim()) body.title = titleInput.value.trim();
       script = await api("scripts", { method: "POST", json: body });
     }
-    const parsed = script.parsed || {};
-    const scenes = (parsed.scenes || []).length;
-    const chars = (parsed.characters || []).length;
-    uploadMessage.textContent = `Added “${script.title}”: ${plural(scenes, "scene")}, ${plural(chars, "character")}.`;
+    uploadMessage.textContent = `Added “${script.title}”: ${foundSentence(script)}.`;
     uploadMessage.className = "form-message ok";
     announce(uploadMessage.textContent);
+    showFound(script);
     showWarnings(script.parent_warnings || []);
     form.reset();
     await load();

@@ -61,10 +61,10 @@ def test_it_reads_a_latin_1_file(api):
     assert "Où est le café?" in speeches
 
 
-@pytest.mark.parametrize("name", ["play.docx", "photo.png", "play"])
-def test_it_refuses_files_that_are_not_text_scripts(api, name):
+@pytest.mark.parametrize("name", ["play.exe", "photo.png", "play", "play.rtf"])
+def test_it_refuses_files_that_are_not_scripts_and_says_which_are(api, name):
     error = assert_error(upload(api, name, b"**A:** Hi.\n\n**B:** Hello.\n"), 400, "bad_file_type")
-    assert ".md" in error["message"]
+    assert ".docx" in error["message"]
     assert Script.objects.count() == 0
 
 

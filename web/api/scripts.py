@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.response import Response
 
-from scripts_app.services import script_create, script_delete, script_from_upload, script_update
+from scripts_app.services import script_create, script_create_from_upload, script_delete, script_update
 from sessions_app.selectors import script_by_id, scripts_with_last_rehearsal
 
 from .serializers import (
@@ -31,15 +31,12 @@ class ScriptViewSet(viewsets.ViewSet):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         fmt = values.get("format", "auto")
-        if values.get("file") is not None:
-            source, detected = script_from_upload(values["file"])
-            if fmt == "auto":
-                fmt = detected
+        if values.get("file") is not None:  # a PDF or Word file is read here, outside any transaction
+            script = script_create_from_upload(upload=values["file"], title=values.get("title"), fmt=fmt,
+                                               aliases=values.get("aliases"))
         else:
-            source = values.get("markdown_source", "")
-        upload = values.get("file")
-        script = script_create(source=source, title=values.get("title"), fmt=fmt, aliases=values.get("aliases"),
-                               filename=upload.name if upload is not None else None)
+            script = script_create(source=values.get("markdown_source", ""), title=values.get("title"), fmt=fmt,
+                                   aliases=values.get("aliases"))
         return Response(ScriptDetailSerializer(script).data, status=201)
 
     @extend_schema(responses={200: ScriptDetailSerializer, 404: ErrorSerializer}, summary="One script, parsed")

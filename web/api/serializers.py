@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from scripts_app.parsing import FORMATS
+from scripts_app.selectors import script_summary
 from sessions_app.selectors import (
     session_audio_readiness,
     session_current_element,
@@ -77,6 +78,24 @@ class ParentWarningSerializer(serializers.Serializer):
     lines = serializers.ListField(child=serializers.IntegerField())
 
 
+class ScriptFoundPartSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    line_count = serializers.IntegerField()
+
+
+class ScriptFoundSerializer(serializers.Serializer):
+    """What was found, for the parent to check: "12 characters, 484 lines, 3 acts", biggest parts first."""
+
+    characters = serializers.IntegerField()
+    lines = serializers.IntegerField()
+    acts = serializers.IntegerField()
+    scenes = serializers.IntegerField()
+    biggest = ScriptFoundPartSerializer(many=True)
+    sentence = serializers.CharField()
+    warnings = serializers.IntegerField()
+    from_document = serializers.BooleanField()
+
+
 class ScriptDetailSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     title = serializers.CharField()
@@ -86,8 +105,14 @@ class ScriptDetailSerializer(serializers.Serializer):
     parsed = serializers.JSONField(source="parsed_json")
     parent_warnings = ParentWarningSerializer(source="warnings_for_parents", many=True,
                                               help_text="The few warnings a parent can act on, grouped")
+    found = serializers.SerializerMethodField()
+    original_name = serializers.CharField(help_text="The PDF, Word or Final Draft file it was read from, if any.")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(ScriptFoundSerializer)
+    def get_found(self, script) -> dict:
+        return script_summary(script)
 
 
 # --- sessions -----------------------------------------------------------------

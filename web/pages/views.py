@@ -27,6 +27,11 @@ class LibraryPage(Page):
     template_name = "pages/library.html"
     page = "library"
 
+    def get_context_data(self, **kwargs):
+        from scripts_app.services import UPLOAD_ACCEPT, UPLOAD_IN_WORDS
+
+        return {**super().get_context_data(**kwargs), "upload_accept": UPLOAD_ACCEPT, "upload_kinds": UPLOAD_IN_WORDS}
+
 
 class CastPage(Page):
     template_name = "pages/cast.html"
