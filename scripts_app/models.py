@@ -17,6 +17,12 @@ class Script(models.Model):
     # parse service skip work that is already done.
     parsed_hash = models.CharField(max_length=64, blank=True, editable=False)
     parsed_json = models.JSONField(default=dict, blank=True, editable=False)
+    # Counts from parsed_json, kept beside it so lists never load the parsed JSON (megabytes
+    # for a long play); services._apply_parse sets them with it.
+    character_count = models.PositiveIntegerField(default=0, editable=False)
+    line_count = models.PositiveIntegerField(default=0, editable=False, help_text="Speeches, counted per speaker.")
+    scene_count = models.PositiveIntegerField(default=0, editable=False)
+    warning_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -43,6 +49,9 @@ class Script(models.Model):
         """The few warnings a parent can act on, grouped (every warning stays in `warnings`)."""
         return parent_warnings(self.parsed_json or {})
 
-    @property
-    def line_count(self) -> int:
-        return sum(c.get("line_count", 0) for c in self.characters)
+    def set_counts(self) -> None:
+        """The count fields from parsed_json (warning_count: the warnings a parent can act on)."""
+        self.character_count = len(self.characters)
+        self.line_count = sum(c.get("line_count", 0) for c in self.characters)
+        self.scene_count = len(self.scenes)
+        self.warning_count = len(self.warnings_for_parents)

@@ -15,6 +15,7 @@ from .models import Script
 from .parsing import FORMATS, UNTITLED, ScriptParseError, parse_script
 
 MAX_TITLE = 200
+COUNT_FIELDS = ("character_count", "line_count", "scene_count", "warning_count")
 
 # The files a parent can upload, and the format each is read as ("auto" looks at the text).
 UPLOAD_FORMATS = {".md": "auto", ".markdown": "auto", ".txt": "auto", ".spmd": "auto", ".fountain": "fountain"}
@@ -125,24 +126,26 @@ def _apply_parse(script: Script, parsed: dict) -> None:
     script.parsed_json = parsed
     script.source_hash = _sha256(script.markdown_source)
     script.parsed_hash = _parse_hash(script.markdown_source, script.format, script.aliases, script.title)
+    script.set_counts()
 
 
-@transaction.atomic
 def script_create(*, source: str, title: str | None = None, fmt: str = "auto", aliases: dict | None = None,
                   filename: str | None = None) -> Script:
     """`filename`: the uploaded file's name, the title when neither `title` nor the text gives one."""
     aliases = clean_aliases(aliases)
     title = (title or "").strip()[:MAX_TITLE]
+    # Parse before any transaction: SQLite takes its write lock at BEGIN, and a slow parse
+    # there would make every other write wait (or fail with "database is locked").
     parsed = script_validate(source=source, fmt=fmt, aliases=aliases, title=title)
     if not title and parsed["title"] == UNTITLED:
         title = (title_from_filename(filename) or "")[:MAX_TITLE]
     script = Script(title=title or parsed["title"][:MAX_TITLE], markdown_source=source, format=fmt, aliases=aliases)
     _apply_parse(script, parsed)
-    script.save()
+    with transaction.atomic():
+        script.save()
     return script
 
 
-@transaction.atomic
 def script_update(
     *, script: Script, title: str | None = None, source: str | None = None, fmt: str | None = None, aliases=None
 ) -> Script:
@@ -156,11 +159,12 @@ def script_update(
         if not title.strip():
             raise UserError("The title can't be empty.", code="bad_title")
         script.title = title.strip()[:MAX_TITLE]
-    parsed = script_validate(
+    parsed = script_validate(  # outside the transaction, as in script_create
         source=script.markdown_source, fmt=script.format, aliases=script.aliases, title=script.title
     )
     _apply_parse(script, parsed)
-    script.save()
+    with transaction.atomic():
+        script.save()
     return script
 
 
@@ -184,7 +188,8 @@ def script_parse(*, script: Script) -> Script:
     _apply_parse(script, parsed)
     # update() instead of save(): no second post_save, no updated_at churn.
     Script.objects.filter(pk=script.pk).update(
-        parsed_json=script.parsed_json, source_hash=script.source_hash, parsed_hash=script.parsed_hash
+        parsed_json=script.parsed_json, source_hash=script.source_hash, parsed_hash=script.parsed_hash,
+        **{f: getattr(script, f) for f in COUNT_FIELDS},
     )
     return script
 
