@@ -109,7 +109,7 @@ class PooledASGIHandler(ASGIHandler):
             return
         try:
             if response.is_async:
-                await self.send_response(response, send)
+                await self._send_async_stream(response, send, receive)
             else:
                 await self._send_sync_stream(response, send, receive, context)
         finally:
@@ -162,6 +162,33 @@ class PooledASGIHandler(ASGIHandler):
             response.close()
         finally:
             body_file.close()
+
+    async def _send_async_stream(self, response, send, receive):
+        """An async streaming answer (the progress stream) runs on the event loop and holds no
+        thread while it waits; it stops as soon as the client goes away."""
+        gone = asyncio.ensure_future(self._client_gone(receive))
+        try:
+            await send({"type": "http.response.start", "status": response.status_code,
+                        "headers": self._headers(response)})
+            async with contextlib.aclosing(aiter(response)) as parts:
+                while True:
+                    part = asyncio.ensure_future(anext(parts, _END))
+                    await asyncio.wait((part, gone), return_when=asyncio.FIRST_COMPLETED)
+                    if not part.done():  # nobody is listening: stop the stream where it waits
+                        part.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await part
+                        return
+                    part = part.result()
+                    if part is _END:
+                        await send({"type": "http.response.body"})
+                        return
+                    for chunk, _ in self.chunk_bytes(part):
+                        await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        finally:
+            gone.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await gone
 
     async def _send_sync_stream(self, response, send, receive, context):
         loop = asyncio.get_running_loop()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
-from django.http import StreamingHttpResponse
+from channels.db import database_sync_to_async
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import renderers
 from rest_framework.response import Response
@@ -17,6 +18,7 @@ from tts_app.jobs import job_cancel, job_events_since, job_for, job_resume_if_st
 from tts_app.models import GenerationJob
 from tts_app.selectors import job_find
 
+from ..streams import ProgressStreamResponse, device_of, stream_slot_take
 from .serializers import ErrorSerializer, JobStateSerializer
 
 POLL_SECONDS = 0.2
@@ -39,12 +41,30 @@ def _sse(event) -> str:
     return f"id: {event.id}\nevent: {kind}\ndata: {json.dumps(body)}\n\n"
 
 
-def event_stream(job_id: int, after: int):
+@database_sync_to_async
+def _events_since(job_id: int, after: int) -> list:
+    return list(job_events_since(job_id, after))
+
+
+@database_sync_to_async
+def _still_there(job_id: int) -> bool:
+    """False when the job is gone; starts it again when its worker died."""
+    job = job_find(job_id)
+    if job is None:
+        return False
+    job_resume_if_stalled(job=job)
+    return True
+
+
+async def event_stream(job_id: int, after: int):
+    """The job's events as server-sent events. An async generator: while it waits it holds no
+    thread (a thread is borrowed only for each look at the database), so idle streams cannot
+    starve new ones (each used to hold one of the web process's stream threads)."""
     yield f"retry: 1000\n: job {job_id}\n\n"
     deadline = time.monotonic() + STREAM_SECONDS
     idle = 0.0
     while time.monotonic() < deadline:
-        batch = job_events_since(job_id, after)
+        batch = await _events_since(job_id, after)
         for event in batch:
             after = event.id
             yield _sse(event)
@@ -55,11 +75,17 @@ def event_stream(job_id: int, after: int):
             if idle >= 5:
                 idle = 0.0
                 yield ": still working\n\n"  # keeps proxies from closing a quiet stream
-                job = job_find(job_id)
-                if job is None:
+                if not await _still_there(job_id):
                     return
-                job_resume_if_stalled(job=job)
-            time.sleep(POLL_SECONDS)
+            await asyncio.sleep(POLL_SECONDS)
+
+
+def progress_stream(request, job_id: int) -> ProgressStreamResponse:
+    """The progress stream answer, counted against the device's open streams."""
+    give_back = stream_slot_take(device_of(request))
+    response = ProgressStreamResponse(event_stream(job_id, _last_event_id(request)), give_back)
+    response["X-RunThru-Job"] = str(job_id)
+    return response
 
 
 def _last_event_id(request) -> int:
@@ -89,12 +115,7 @@ class GenerateView(JsonErrorsMixin, APIView):
         session = session_get(pk)
         job = job_for(script=session.script, engine=session.tts_engine, user_role=session.user_role,
                       voice_assignments=session.voice_assignments, session_id=session.pk)
-        response = StreamingHttpResponse(event_stream(job.pk, _last_event_id(request)),
-                                         content_type="text/event-stream")
-        response["Cache-Control"] = "no-cache"
-        response["X-Accel-Buffering"] = "no"
-        response["X-RunThru-Job"] = str(job.pk)
-        return response
+        return progress_stream(request, job.pk)
 
 
 def _job(pk) -> GenerationJob:
@@ -112,8 +133,7 @@ class JobView(JsonErrorsMixin, APIView):
     def get(self, request, pk: str):
         job = _job(pk)
         if request.accepted_renderer.format == "sse":
-            return StreamingHttpResponse(event_stream(job.pk, _last_event_id(request)),
-                                         content_type="text/event-stream")
+            return progress_stream(request, job.pk)
         job_resume_if_stalled(job=job)
         return Response(JobStateSerializer(job).data)
 
