@@ -35,7 +35,7 @@ from django.db import close_old_connections
 from django.http import FileResponse
 from django.urls import set_script_prefix
 
-from .serve import too_large_body
+from .errors import too_large_body
 
 _END = object()
 VOICE_UPLOAD_PATH = "/api/tts/voices"

@@ -10,25 +10,17 @@ path is checked again, before reading, in the ASGI handler (runthru_site/http.py
 Takes daphne's own command-line options.
 """
 
-import json
-
 from daphne import server
 from daphne.cli import CommandLineInterface
 from daphne.http_protocol import HTTPFactory, WebRequest
+
+from .errors import too_large_body
 
 
 def _max_bytes() -> int:
     from django.conf import settings  # configured by now: daphne loaded the app before listening
 
     return max(settings.RUNTHRU_MAX_BODY_BYTES, settings.RUNTHRU_MAX_VOICE_BYTES)
-
-
-def too_large_body(limit: int) -> bytes:
-    """The API's one JSON error shape, for a body over `limit` bytes."""
-    return json.dumps({"error": {
-        "code": "too_large", "message": f"That's too big. The most we accept is {limit // (1024 * 1024)} MB.",
-        "details": {"max_bytes": limit},
-    }}).encode()
 
 
 class BodyLimitedRequest(WebRequest):
