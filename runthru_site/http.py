@@ -38,6 +38,7 @@ from django.urls import set_script_prefix
 from .errors import too_large_body
 
 _END = object()
+_GONE = object()
 VOICE_UPLOAD_PATH = "/api/tts/voices"
 
 
@@ -165,42 +166,40 @@ class PooledASGIHandler(ASGIHandler):
 
     async def _send_async_stream(self, response, send, receive):
         """An async streaming answer (the progress stream) runs on the event loop and holds no
-        thread while it waits; it stops as soon as the client goes away."""
-        gone = asyncio.ensure_future(self._client_gone(receive))
-        try:
-            await send({"type": "http.response.start", "status": response.status_code,
-                        "headers": self._headers(response)})
-            async with contextlib.aclosing(aiter(response)) as parts:
-                while True:
-                    part = asyncio.ensure_future(anext(parts, _END))
-                    await asyncio.wait((part, gone), return_when=asyncio.FIRST_COMPLETED)
-                    if not part.done():  # nobody is listening: stop the stream where it waits
-                        part.cancel()
-                        with contextlib.suppress(asyncio.CancelledError):
-                            await part
-                        return
-                    part = part.result()
-                    if part is _END:
-                        await send({"type": "http.response.body"})
-                        return
-                    for chunk, _ in self.chunk_bytes(part):
-                        await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        finally:
-            gone.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await gone
+        thread while it waits; it stops where it waits as soon as the client goes away."""
+        async with contextlib.aclosing(aiter(response)) as parts:
+            async def next_part(gone):
+                part = asyncio.ensure_future(anext(parts, _END))
+                await asyncio.wait((part, gone), return_when=asyncio.FIRST_COMPLETED)
+                if part.done():
+                    return part.result()
+                part.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await part
+                return _GONE
+
+            await self._send_stream(response, send, receive, next_part)
 
     async def _send_sync_stream(self, response, send, receive, context):
         loop = asyncio.get_running_loop()
+        parts = iter(response.streaming_content)
+
+        async def next_part(gone):
+            part = await loop.run_in_executor(self._streams, context.run, _next_part, parts)
+            return _GONE if gone.done() else part  # nobody is listening: stop making parts
+
+        await self._send_stream(response, send, receive, next_part)
+
+    async def _send_stream(self, response, send, receive, next_part):
+        """Send the parts `await next_part(gone)` gives until _END, or until _GONE (the client left)."""
         gone = asyncio.ensure_future(self._client_gone(receive))
         try:
             await send({"type": "http.response.start", "status": response.status_code,
                         "headers": self._headers(response)})
-            parts = iter(response.streaming_content)
             while True:
-                part = await loop.run_in_executor(self._streams, context.run, _next_part, parts)
-                if gone.done():
-                    return  # nobody is listening: stop making parts
+                part = await next_part(gone)
+                if part is _GONE:
+                    return
                 if part is _END:
                     await send({"type": "http.response.body"})
                     return
