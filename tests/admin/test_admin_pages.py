@@ -222,7 +222,7 @@ def test_parents_see_only_what_they_manage(parent):
 
 
 def test_lengths_and_sizes_read_as_seconds_and_megabytes(parent):
-    clip = synthesize_one(text="Light the second lamp.", engine="espeak", voice_id="en-us-f2", emotion=None)
+    clip = clip_make_now(line_spec(text="Light the second lamp.", engine="espeak", voice_id="en-us-f2", emotion=None))
     listing = parent.get("/admin/tts_app/audioclip/").content.decode()
     assert f"{clip.duration:.1f} s" in listing
     assert repr(clip.duration) not in listing
