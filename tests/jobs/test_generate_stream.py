@@ -1,6 +1,5 @@
 """POST /api/sessions/{id}/generate: progress as server-sent events."""
 
-import asyncio
 import json
 
 import pytest
@@ -11,16 +10,8 @@ from tts_app.models import GenerationJob
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _read_stream(response) -> bytes:
-    """The whole body of an event stream (an async stream, read as a server would)."""
-    async def read() -> bytes:
-        return b"".join([part async for part in response.streaming_content])
-
-    return asyncio.run(read())
-
-
 def _events(response) -> list[dict]:
-    body = _read_stream(response).decode()
+    body = b"".join(response.streaming_content).decode()
     events = []
     for block in body.split("\n\n"):
         fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line and not line.startswith(":"))
@@ -60,7 +51,7 @@ def test_a_client_that_reconnects_with_last_event_id_gets_only_what_it_missed(cl
 def test_generating_again_reuses_the_job(client, signed_in, script):
     session = session_create(script=script, user_role="maren")
     first = _generate(client, signed_in, session)
-    _read_stream(first)
+    b"".join(first.streaming_content)
     second = _generate(client, signed_in, session)
     assert first["X-RunThru-Job"] == second["X-RunThru-Job"]
     assert GenerationJob.objects.count() == 1
@@ -85,7 +76,7 @@ def test_generating_needs_sign_in(client, script):
 
 def test_after_generating_the_session_reports_every_line_ready(client, signed_in, script):
     session = session_create(script=script, user_role="maren")
-    _read_stream(_generate(client, signed_in, session))
+    b"".join(_generate(client, signed_in, session).streaming_content)
     state = client.get(f"/api/sessions/{session.pk}", HTTP_HOST="localhost",
                        HTTP_AUTHORIZATION=f"Bearer {signed_in}").json()
     assert state["audio"]["ready"] == state["audio"]["total"] > 0

@@ -7,6 +7,7 @@ import json
 import time
 
 from channels.db import database_sync_to_async
+from django.core.handlers.asgi import ASGIRequest
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import renderers
 from rest_framework.response import Response
@@ -41,49 +42,74 @@ def _sse(event) -> str:
     return f"id: {event.id}\nevent: {kind}\ndata: {json.dumps(body)}\n\n"
 
 
-@database_sync_to_async
-def _events_since(job_id: int, after: int) -> list:
-    return list(job_events_since(job_id, after))
+class _Progress:
+    """Where one stream is in its job's events. step() looks at the database once; the two
+    drivers below wait between steps, each in its server's way."""
 
+    def __init__(self, job_id: int, after: int):
+        self.job_id, self.after = job_id, after
+        self.opening = f"retry: 1000\n: job {job_id}\n\n"
+        self.deadline = time.monotonic() + STREAM_SECONDS
+        self.idle = 0.0
+        self.finished = False
 
-@database_sync_to_async
-def _still_there(job_id: int) -> bool:
-    """False when the job is gone; starts it again when its worker died."""
-    job = job_find(job_id)
-    if job is None:
-        return False
-    job_resume_if_stalled(job=job)
-    return True
-
-
-async def event_stream(job_id: int, after: int):
-    """The job's events as server-sent events. An async generator: while it waits it holds no
-    thread (a thread is borrowed only for each look at the database), so idle streams cannot
-    starve new ones (each used to hold one of the web process's stream threads)."""
-    yield f"retry: 1000\n: job {job_id}\n\n"
-    deadline = time.monotonic() + STREAM_SECONDS
-    idle = 0.0
-    while time.monotonic() < deadline:
-        batch = await _events_since(job_id, after)
+    def step(self) -> tuple[list[str], bool]:
+        """(the parts to send now, whether to wait before the next step)."""
+        if time.monotonic() >= self.deadline:
+            self.finished = True
+            return [], False
+        parts = []
+        batch = job_events_since(self.job_id, self.after)
         for event in batch:
-            after = event.id
-            yield _sse(event)
+            self.after = event.id
+            parts.append(_sse(event))
             if event.kind in FINAL:
-                return
+                self.finished = True
+                return parts, False
         if not batch:
-            idle += POLL_SECONDS
-            if idle >= 5:
-                idle = 0.0
-                yield ": still working\n\n"  # keeps proxies from closing a quiet stream
-                if not await _still_there(job_id):
-                    return
+            self.idle += POLL_SECONDS
+            if self.idle >= 5:
+                self.idle = 0.0
+                parts.append(": still working\n\n")  # keeps proxies from closing a quiet stream
+                job = job_find(self.job_id)
+                if job is None:
+                    self.finished = True
+                else:
+                    job_resume_if_stalled(job=job)
+        return parts, not batch and not self.finished
+
+
+async def event_stream(progress: _Progress):
+    """Under daphne (ASGI): an async generator, which holds no thread while it waits (one is
+    borrowed for each look at the database), so idle streams cannot starve new ones (each used
+    to hold one of the web process's stream threads)."""
+    yield progress.opening
+    step = database_sync_to_async(progress.step)
+    while not progress.finished:
+        parts, wait = await step()
+        for part in parts:
+            yield part
+        if wait:
             await asyncio.sleep(POLL_SECONDS)
+
+
+def event_stream_sync(progress: _Progress):
+    """Under a WSGI server (the WSGI entry point, the browser tests' live server), which cannot
+    stream an async generator part by part."""
+    yield progress.opening
+    while not progress.finished:
+        parts, wait = progress.step()
+        yield from parts
+        if wait:
+            time.sleep(POLL_SECONDS)
 
 
 def progress_stream(request, job_id: int) -> ProgressStreamResponse:
     """The progress stream answer, counted against the device's open streams."""
     give_back = stream_slot_take(device_of(request))
-    response = ProgressStreamResponse(event_stream(job_id, _last_event_id(request)), give_back)
+    progress = _Progress(job_id, _last_event_id(request))
+    asgi = isinstance(getattr(request, "_request", request), ASGIRequest)
+    response = ProgressStreamResponse(event_stream(progress) if asgi else event_stream_sync(progress), give_back)
     response["X-RunThru-Job"] = str(job_id)
     return response
 
