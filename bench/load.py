@@ -10,7 +10,7 @@ What it does, in a fresh temporary data dir (RUNTHRU_DATA_DIR):
    session per client (role "maren", default voices), and make that session's
    audio with the real job path (tts_app.jobs.job_for/job_run, espeak), so every
    line the clients ask for is a cached clip;
-2. starts daphne (``python -m daphne -b 127.0.0.1 -p PORT runthru_site.asgi:application``;
+2. starts daphne (``python -m runthru_site.serve -b 127.0.0.1 -p PORT runthru_site.asgi:application``;
    ``--web-procs N`` starts N sharing one port, as ``manage.py runthru`` does);
 3. signs in over the API (``POST /api/auth/verify``; ``--sign-ins`` times, the
    tokens are shared round-robin: each PIN check is a deliberately slow hash);

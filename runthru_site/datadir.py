@@ -27,6 +27,7 @@ def folders(root: Path) -> dict[str, Path]:
         "audio": root / "audio-cache",
         "models": root / "models",
         "voices": root / "voices",
+        "adhoc_audio": root / "adhoc-audio",
         "static": root / "staticfiles",
     }
 

@@ -6,6 +6,8 @@ web.errors turns it into the API's one JSON error shape.
 
 from __future__ import annotations
 
+import json
+
 
 class UserError(Exception):
     status = 400
@@ -29,3 +31,12 @@ class NotFound(UserError):
 class Unavailable(UserError):
     status = 503
     code = "unavailable"
+
+
+def too_large_body(limit: int) -> bytes:
+    """The API's one JSON error shape, for a body over `limit` bytes: the web server and the ASGI
+    handler answer with it before Django runs."""
+    return json.dumps({"error": {
+        "code": "too_large", "message": f"That's too big. The most we accept is {limit // (1024 * 1024)} MB.",
+        "details": {"max_bytes": limit},
+    }}).encode()

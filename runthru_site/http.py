@@ -13,6 +13,9 @@ Here the event loop only reads the body and writes the answer. The rest of the r
 threaded WSGI server, so each thread keeps its connection (``CONN_MAX_AGE``). Streaming
 answers (audio files, the SSE stream) are read part by part on a second pool and sent as
 they come, so a long stream never holds up ordinary requests.
+
+A body is checked against its path's limit before it is read: a declared Content-Length over
+the limit is answered 413 at once, and reading stops as soon as the bytes received pass it.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
+from django.conf import settings
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers import base
@@ -30,7 +35,35 @@ from django.db import close_old_connections
 from django.http import FileResponse
 from django.urls import set_script_prefix
 
+from .errors import too_large_body
+
 _END = object()
+_GONE = object()
+VOICE_UPLOAD_PATH = "/api/tts/voices"
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def body_limit(path: str) -> int:
+    """The most bytes a request to `path` may send: a voice recording, else a script's text.
+    Pages outside the API (the admin's uploads) may send either."""
+    if path.rstrip("/") == VOICE_UPLOAD_PATH:
+        return settings.RUNTHRU_MAX_VOICE_BYTES
+    if path.startswith("/api/"):
+        return settings.RUNTHRU_MAX_BODY_BYTES
+    return max(settings.RUNTHRU_MAX_BODY_BYTES, settings.RUNTHRU_MAX_VOICE_BYTES)
+
+
+def _declared_length(scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name.lower() == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
 
 
 def _next_part(parts):
@@ -53,9 +86,19 @@ class PooledASGIHandler(ASGIHandler):
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             raise ValueError(f"Django serves HTTP here, not {scope['type']}.")
+        limit = body_limit(scope["path"])
         try:
-            body_file = await self.read_body(receive)
+            if (_declared_length(scope) or 0) > limit:
+                raise BodyTooLarge
+            body_file = await self.read_body_within(receive, limit)
         except RequestAborted:
+            return
+        except BodyTooLarge:
+            body = too_large_body(limit)
+            await send({"type": "http.response.start", "status": 413, "headers": [
+                (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close")]})
+            await send({"type": "http.response.body", "body": body})
             return
         loop = asyncio.get_running_loop()
         # Each request gets its own copy of the context, as under Django's own handler,
@@ -67,11 +110,37 @@ class PooledASGIHandler(ASGIHandler):
             return
         try:
             if response.is_async:
-                await self.send_response(response, send)
+                await self._send_async_stream(response, send, receive)
             else:
                 await self._send_sync_stream(response, send, receive, context)
         finally:
             await loop.run_in_executor(self._requests, context.run, self._close, response, body_file)
+
+    async def read_body_within(self, receive, limit: int):
+        """Django's read_body, stopping as soon as the body passes `limit` bytes."""
+        body_file = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, mode="w+b")
+        received = 0
+        try:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    raise RequestAborted()
+                chunk = message.get("body", b"")
+                received += len(chunk)
+                if received > limit:
+                    raise BodyTooLarge
+                if chunk:
+                    if getattr(body_file, "_rolled", False):  # on disk: write off the event loop
+                        await asyncio.get_running_loop().run_in_executor(None, body_file.write, chunk)
+                    else:
+                        body_file.write(chunk)
+                if not message.get("more_body", False):
+                    break
+        except BaseException:
+            body_file.close()
+            raise
+        body_file.seek(0)
+        return body_file
 
     def _respond(self, scope, body_file):
         set_script_prefix(get_script_prefix(scope))
@@ -95,17 +164,42 @@ class PooledASGIHandler(ASGIHandler):
         finally:
             body_file.close()
 
+    async def _send_async_stream(self, response, send, receive):
+        """An async streaming answer (the progress stream) runs on the event loop and holds no
+        thread while it waits; it stops where it waits as soon as the client goes away."""
+        async with contextlib.aclosing(aiter(response)) as parts:
+            async def next_part(gone):
+                part = asyncio.ensure_future(anext(parts, _END))
+                await asyncio.wait((part, gone), return_when=asyncio.FIRST_COMPLETED)
+                if part.done():
+                    return part.result()
+                part.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await part
+                return _GONE
+
+            await self._send_stream(response, send, receive, next_part)
+
     async def _send_sync_stream(self, response, send, receive, context):
         loop = asyncio.get_running_loop()
+        parts = iter(response.streaming_content)
+
+        async def next_part(gone):
+            part = await loop.run_in_executor(self._streams, context.run, _next_part, parts)
+            return _GONE if gone.done() else part  # nobody is listening: stop making parts
+
+        await self._send_stream(response, send, receive, next_part)
+
+    async def _send_stream(self, response, send, receive, next_part):
+        """Send the parts `await next_part(gone)` gives until _END, or until _GONE (the client left)."""
         gone = asyncio.ensure_future(self._client_gone(receive))
         try:
             await send({"type": "http.response.start", "status": response.status_code,
                         "headers": self._headers(response)})
-            parts = iter(response.streaming_content)
             while True:
-                part = await loop.run_in_executor(self._streams, context.run, _next_part, parts)
-                if gone.done():
-                    return  # nobody is listening: stop making parts
+                part = await next_part(gone)
+                if part is _GONE:
+                    return
                 if part is _END:
                     await send({"type": "http.response.body"})
                     return

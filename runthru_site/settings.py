@@ -25,6 +25,9 @@ RUNTHRU_SCRIPTS_DIR = _FOLDERS["scripts"]  # uploaded script files, kept as the 
 RUNTHRU_AUDIO_DIR = _FOLDERS["audio"]
 RUNTHRU_MODELS_DIR = _FOLDERS["models"]
 RUNTHRU_VOICES_DIR = _FOLDERS["voices"]
+# Clips spoken on request (/api/tts/synthesize, voice previews), apart from the scripts' clips:
+# the least recently heard go first once they pass RUNTHRU_ADHOC_AUDIO_BYTES.
+RUNTHRU_ADHOC_AUDIO_DIR = _FOLDERS["adhoc_audio"]
 
 SAMPLE_SCRIPT = BASE_DIR / "data" / "samples" / "the_lighthouse_keepers.md"
 
@@ -219,7 +222,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["web.authentication.IsSignedIn"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "web.parsers.JSONParserNestingSafe",
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
@@ -248,6 +251,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = RUNTHRU_MAX_BODY_BYTES + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = RUNTHRU_MAX_BODY_BYTES + 64 * 1024
 # Voice clips can be bigger than scripts (a 30 s WAV is ~5 MB).
 RUNTHRU_MAX_VOICE_BYTES = env_int("RUNTHRU_MAX_VOICE_BYTES", 12 * 1024 * 1024)
+# The most disk the clips spoken on request may take together (a 500-character clip is ~1.5 MB).
+RUNTHRU_ADHOC_AUDIO_BYTES = env_int("RUNTHRU_ADHOC_AUDIO_BYTES", 64 * 1024 * 1024)
 
 # --- Static files, i18n ------------------------------------------------------
 STATIC_URL = "/static/"

@@ -13,6 +13,7 @@ import subprocess
 from .env import env_int, env_str
 
 APP = "runthru_site.asgi:application"
+SERVE = "runthru_site.serve"  # daphne, stopping oversized request bodies as they arrive
 
 
 def web_procs_default() -> int:
@@ -35,7 +36,7 @@ def start_daphne(python: str, host: str, port: int, count: int, app: str = APP, 
     """One daphne process, or several sharing one listening socket (the kernel hands each
     new connection to whichever process is free to accept it)."""
     if count == 1:
-        return [subprocess.Popen([python, "-m", "daphne", *daphne_options(), "-b", host, "-p", str(port), app],
+        return [subprocess.Popen([python, "-m", SERVE, *daphne_options(), "-b", host, "-p", str(port), app],
                                  **popen)]
     listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -44,7 +45,7 @@ def start_daphne(python: str, host: str, port: int, count: int, app: str = APP, 
     listener.set_inheritable(True)
     try:
         fd = str(listener.fileno())
-        return [subprocess.Popen([python, "-m", "daphne", *daphne_options(), "--fd", fd, app],
+        return [subprocess.Popen([python, "-m", SERVE, *daphne_options(), "--fd", fd, app],
                                  pass_fds=[listener.fileno()], **popen)
                 for _ in range(count)]
     finally:

@@ -172,9 +172,13 @@ class ScriptAdmin(admin.ModelAdmin):
         url = reverse("admin:scripts_app_script_original", args=[obj.pk])
         return format_html('<a href="{}">Download {}</a>', url, download_name(obj.original_name, obj.original_file))
 
+    def get_queryset(self, request):
+        # the list shows counts; a page that needs the text or parsed JSON loads it when read
+        return super().get_queryset(request).defer("parsed_json", "markdown_source")
+
     @admin.display(description="Characters")
     def character_count(self, obj: Script) -> int:
-        return len(obj.characters)
+        return obj.character_count
 
     @admin.display(description="Lines")
     def line_count(self, obj: Script) -> int:
@@ -182,7 +186,7 @@ class ScriptAdmin(admin.ModelAdmin):
 
     @admin.display(description="Worth checking")
     def warning_count(self, obj: Script) -> int:
-        return len(obj.warnings_for_parents)
+        return obj.warning_count
 
     @admin.display(description="Scenes, characters and warnings")
     def structure(self, obj: Script) -> str:

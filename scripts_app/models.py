@@ -21,6 +21,12 @@ class Script(models.Model):
     # content hash (never by the uploaded name); the name is only shown and offered on download.
     original_file = models.CharField(max_length=80, blank=True, editable=False)
     original_name = models.CharField(max_length=255, blank=True, editable=False)
+    # Counts from parsed_json, kept beside it so lists never load the parsed JSON (megabytes
+    # for a long play); services._apply_parse sets them with it.
+    character_count = models.PositiveIntegerField(default=0, editable=False)
+    line_count = models.PositiveIntegerField(default=0, editable=False, help_text="Speeches, counted per speaker.")
+    scene_count = models.PositiveIntegerField(default=0, editable=False)
+    warning_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -47,6 +53,9 @@ class Script(models.Model):
         """The few warnings a parent can act on, grouped (every warning stays in `warnings`)."""
         return parent_warnings(self.parsed_json or {})
 
-    @property
-    def line_count(self) -> int:
-        return sum(c.get("line_count", 0) for c in self.characters)
+    def set_counts(self) -> None:
+        """The count fields from parsed_json (warning_count: the warnings a parent can act on)."""
+        self.character_count = len(self.characters)
+        self.line_count = sum(c.get("line_count", 0) for c in self.characters)
+        self.scene_count = len(self.scenes)
+        self.warning_count = len(self.warnings_for_parents)

@@ -8,7 +8,9 @@ from .models import Script
 
 
 def script_list():
-    return Script.objects.only("id", "title", "parsed_json", "updated_at", "created_at")
+    """Scripts for a list: the counts, never the parsed JSON or the source (megabytes each)."""
+    return Script.objects.only("id", "title", "character_count", "line_count", "scene_count", "updated_at",
+                               "created_at")
 
 
 def script_get(script_id) -> Script:

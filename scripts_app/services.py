@@ -19,6 +19,7 @@ from .originals import original_remove, original_store
 from .parsing import FORMATS, UNTITLED, ScriptParseError, parse_script
 
 MAX_TITLE = 200
+COUNT_FIELDS = ("character_count", "line_count", "scene_count", "warning_count")
 
 # The files a parent can upload, and the format each is read as ("auto" looks at the text); a
 # document's entry names its reader (scripts_app/documents), which writes Markdown for the parser.
@@ -150,22 +151,25 @@ def _apply_parse(script: Script, parsed: dict) -> None:
     script.parsed_json = parsed
     script.source_hash = _sha256(script.markdown_source)
     script.parsed_hash = _parse_hash(script.markdown_source, script.format, script.aliases, script.title)
+    script.set_counts()
 
 
-@transaction.atomic
 def script_create(*, source: str, title: str | None = None, fmt: str = "auto", aliases: dict | None = None,
                   filename: str | None = None, original_file: str = "", original_name: str = "") -> Script:
     """`filename`: the uploaded file's name, the title when neither `title` nor the text gives one.
     `original_file`: the kept document it was read from (scripts_app/originals.py), if any."""
     aliases = clean_aliases(aliases)
     title = (title or "").strip()[:MAX_TITLE]
+    # Parse before any transaction: SQLite takes its write lock at BEGIN, and a slow parse
+    # there would make every other write wait (or fail with "database is locked").
     parsed = script_validate(source=source, fmt=fmt, aliases=aliases, title=title)
     if not title and parsed["title"] == UNTITLED:
         title = (title_from_filename(filename) or "")[:MAX_TITLE]
     script = Script(title=title or parsed["title"][:MAX_TITLE], markdown_source=source, format=fmt, aliases=aliases,
                     original_file=original_file, original_name=original_name[:255])
     _apply_parse(script, parsed)
-    script.save()
+    with transaction.atomic():
+        script.save()
     return script
 
 
@@ -192,7 +196,6 @@ def script_create_from_upload(*, upload, title: str | None = None, fmt: str = "a
         raise
 
 
-@transaction.atomic
 def script_update(
     *, script: Script, title: str | None = None, source: str | None = None, fmt: str | None = None, aliases=None
 ) -> Script:
@@ -206,11 +209,12 @@ def script_update(
         if not title.strip():
             raise UserError("The title can't be empty.", code="bad_title")
         script.title = title.strip()[:MAX_TITLE]
-    parsed = script_validate(
+    parsed = script_validate(  # outside the transaction, as in script_create
         source=script.markdown_source, fmt=script.format, aliases=script.aliases, title=script.title
     )
     _apply_parse(script, parsed)
-    script.save()
+    with transaction.atomic():
+        script.save()
     return script
 
 
@@ -234,7 +238,8 @@ def script_parse(*, script: Script) -> Script:
     _apply_parse(script, parsed)
     # update() instead of save(): no second post_save, no updated_at churn.
     Script.objects.filter(pk=script.pk).update(
-        parsed_json=script.parsed_json, source_hash=script.source_hash, parsed_hash=script.parsed_hash
+        parsed_json=script.parsed_json, source_hash=script.source_hash, parsed_hash=script.parsed_hash,
+        **{f: getattr(script, f) for f in COUNT_FIELDS},
     )
     return script
 

@@ -14,3 +14,15 @@ PIN_ADDRESS_WINDOW = timedelta(minutes=15)
 # until the oldest failure ages out or a parent clears lock-outs in the admin.
 PIN_FAILURES_OVERALL = 100
 PIN_OVERALL_WINDOW = timedelta(days=1)
+
+# Speech made on request (/api/tts/synthesize), per signed-in device: 20 a minute. Each is at
+# most 500 characters (tts_app.services.SYNTHESIZE_MAX_CHARS), so a device can ask for about
+# 10 minutes of new speech a minute: plenty to try voices, too little to keep an engine busy
+# for everyone else. Counted in the cache: per web process on the embedded set-up (2 at most),
+# shared through Redis when it is set.
+ADHOC_SPEECH_PER_DEVICE = "20/min"
+
+# Progress streams (server-sent events) open at once, per signed-in device and web process: the
+# Cast page needs one; a few more cover extra tabs. A stream holds no thread while it waits,
+# but each polls the database.
+PROGRESS_STREAMS_PER_DEVICE = 4

@@ -188,6 +188,17 @@ def _make_one(spec: LineSpec) -> tuple[Clip, str]:
     raise EngineFailed("; ".join(problems) or "no engine could speak this line")
 
 
+def clip_synthesize(spec: LineSpec) -> tuple[Clip, str]:
+    """One line made now and not stored here (ad-hoc speech keeps its own store, tts_app.adhoc):
+    the clip and the engine that made it."""
+    return _make_one(spec)
+
+
+def clip_ready(key: str) -> AudioClip | None:
+    """A script's ready clip with this key, if one is whole on disk."""
+    return _ready_rows({key}).get(key)
+
+
 def _make_many(specs: list[LineSpec]) -> dict[str, tuple[Clip | None, str]]:
     """key -> (clip, engine) or (None, error) for every spec. Engines that batch get
     engine-sized batches; a line the batch got wrong is made again on its own."""

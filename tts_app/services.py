@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from runthru_site.errors import Unavailable, UserError
 
-from .clips import clip_make_now, line_spec
+from . import cache
+from .adhoc import AdhocClip, adhoc_clip_make
+from .clips import clip_ready, clip_synthesize, line_spec
 from .engines.base import EngineFailed, EngineUnavailable
 from .engines.registry import available_engine_names, default_engine_name, get_engine
-from .models import AudioClip
 from .selectors import engine_checked, engine_voice_required
 
-# Ad-hoc speech (/api/tts/synthesize, voice previews) is one breath of text, not a scene.
-SYNTHESIZE_MAX_CHARS = 5000
+# Ad-hoc speech (/api/tts/synthesize, voice previews) is one speech, not a scene: 500 characters
+# is about half a minute spoken (a 1.5 MB clip); 5,000 made 20 MB clips.
+SYNTHESIZE_MAX_CHARS = 500
 
 
 def engine_for_new_session() -> str:
@@ -37,8 +39,9 @@ def default_voice_assignments(*, script, user_role: str | None, engine: str) -> 
 
 
 def synthesize_one(*, text: str, engine: str | None = None, voice_id: str | None = None, emotion: dict | None,
-                   flat: bool = False) -> AudioClip:
-    """The /api/tts/synthesize path: validate, then serve from the cache or make it.
+                   flat: bool = False) -> AdhocClip:
+    """The /api/tts/synthesize path: validate, then serve a script's clip of the same line, or the
+    ad-hoc store's, or make it and keep it there (tts_app.adhoc: bounded, least recently heard first).
 
     With no engine, the one a new rehearsal would get; with no voice, the engine's first."""
     if not isinstance(text, str) or not text.strip():
@@ -55,7 +58,14 @@ def synthesize_one(*, text: str, engine: str | None = None, voice_id: str | None
     availability = get_engine(engine).availability()
     if not availability.available:
         raise Unavailable(availability.reason, code="engine_unavailable", details={"engine": engine})
+    spec = line_spec(text=text, engine=engine, voice_id=voice_id, emotion=emotion, flat=flat)
+    ready = clip_ready(spec.key)
+    if ready is not None:
+        try:
+            return AdhocClip(data=cache.absolute(ready.path).read_bytes(), engine=ready.engine, key=ready.key)
+        except OSError:
+            pass  # removed just now: make it below
     try:
-        return clip_make_now(line_spec(text=text, engine=engine, voice_id=voice_id, emotion=emotion, flat=flat))
+        return adhoc_clip_make(spec, clip_synthesize)
     except EngineFailed as exc:
         raise Unavailable(f"We couldn't make that sound right now: {exc}", code="synthesis_failed") from None

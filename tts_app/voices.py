@@ -25,15 +25,61 @@ MIN_SECONDS, MAX_SECONDS = 3.0, 30.0
 VOICE_LUFS = -20.0
 
 
-def _decode(raw: bytes) -> tuple[np.ndarray, int]:
+MIN_RATE, MAX_RATE = 8_000, 192_000  # telephone quality to studio quality
+MAX_CHANNELS = 2  # a voice is recorded in mono or stereo
+_BLOCK_FRAMES = 65_536  # decoded a block at a time and mixed to mono, so several channels never sit in memory
+_NOT_AUDIO = "We couldn't play that file. Upload a voice recording as WAV, FLAC, OGG or MP3."
+
+
+def _check_header(raw: bytes) -> soundfile._SoundFileInfo:
+    """What the file says it holds, refused before decoding when it can't be a short voice clip.
+
+    Decoding first let a 237 KB FLAC (10 minutes of 8-channel silence) take 990 MB, and a WAV
+    at 1,000,003 Hz take 909 MB in the resampler.
+    """
     try:
-        samples, rate = soundfile.read(io.BytesIO(raw), dtype="float32", always_2d=True)
+        info = soundfile.info(io.BytesIO(raw))
     except Exception:  # soundfile raises several types for "not audio"
+        raise UserError(_NOT_AUDIO, code="bad_audio") from None
+    if not 1 <= info.channels <= MAX_CHANNELS:
         raise UserError(
-            "We couldn't play that file. Upload a voice recording as WAV, FLAC, OGG or MP3.",
-            code="bad_audio",
-        ) from None
-    return samples.mean(axis=1), rate
+            f"That recording has {info.channels} channels. Record the voice in mono or stereo and try again.",
+            code="bad_audio", details={"channels": info.channels},
+        )
+    if not MIN_RATE <= info.samplerate <= MAX_RATE:
+        raise UserError(
+            "That recording has an unusual sample rate. Save it as an ordinary WAV, FLAC, OGG or MP3 "
+            "(for example 44,100 or 48,000 Hz) and try again.",
+            code="bad_audio", details={"sample_rate": info.samplerate},
+        )
+    _check_seconds(info.frames / info.samplerate)
+    return info
+
+
+def _check_seconds(seconds: float) -> None:
+    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
+        raise UserError(
+            f"Voice clips must be 3 to 30 seconds long. This one is {seconds:.1f} seconds.",
+            code="bad_duration", details={"seconds": round(seconds, 2)},
+        )
+
+
+def _decode(raw: bytes, rate: int) -> np.ndarray:
+    """Mono samples, at most MAX_SECONDS of them: a header may claim fewer frames than the file holds."""
+    cap = int(MAX_SECONDS * rate) + 1
+    out = np.empty(cap, dtype=np.float32)
+    n = 0
+    try:
+        with soundfile.SoundFile(io.BytesIO(raw)) as f:
+            for block in f.blocks(blocksize=_BLOCK_FRAMES, dtype="float32", always_2d=True, frames=cap):
+                out[n:n + len(block)] = block.mean(axis=1)
+                n += len(block)
+    except Exception:
+        raise UserError(_NOT_AUDIO, code="bad_audio") from None
+    if n == cap:
+        raise UserError("Voice clips must be 3 to 30 seconds long. This one is longer than 30 seconds.",
+                        code="bad_duration", details={"seconds": round(n / rate, 2)})
+    return out[:n]
 
 
 def _prepare(samples: np.ndarray, rate: int) -> np.ndarray:
@@ -51,15 +97,12 @@ def _prepare(samples: np.ndarray, rate: int) -> np.ndarray:
 
 def voice_upload(*, upload, name: str | None = None, description: str = "") -> Voice:
     raw = upload.read()
-    samples, rate = _decode(raw)
+    rate = _check_header(raw).samplerate
+    samples = _decode(raw, rate)
     if not np.all(np.isfinite(samples)) or len(samples) == 0:
         raise UserError("That recording is empty or damaged. Try recording it again.", code="bad_audio")
     seconds = len(samples) / rate
-    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
-        raise UserError(
-            f"Voice clips must be 3 to 30 seconds long. This one is {seconds:.1f} seconds.",
-            code="bad_duration", details={"seconds": round(seconds, 2)},
-        )
+    _check_seconds(seconds)
     if float(np.sqrt(np.mean(samples**2))) < 1e-3:
         raise UserError("That recording is silent. Record someone speaking and try again.", code="silent_audio")
     prepared = _prepare(samples, rate)

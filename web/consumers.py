@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from sessions_app.selectors import plain_id
 from sessions_app.signin import SESSION_KEY, token_by_id, token_lookup
 from tts_app import events
 from tts_app.channel_layer import REDIS_DOWN
@@ -45,14 +46,19 @@ def _events_since(job_id: int, after: int) -> list[dict]:
 
 class JobProgressConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
-        self.job_id = int(self.scope["url_route"]["kwargs"]["job_id"])
+        self.job_id = plain_id(str(self.scope["url_route"]["kwargs"]["job_id"]))
         if not await _signed_in(self.scope):
             await self.close(code=4401)
             return
-        if not await _job_exists(self.job_id):
+        if self.job_id is None or not await _job_exists(self.job_id):
             await self.close(code=4404)
             return
-        self.last_id = int(parse_qs(self.scope.get("query_string", b"").decode()).get("last_event_id", ["0"])[0] or 0)
+        # A refusal (the handshake is answered 403), not a 500, for `last_event_id=abc`
+        last_id = parse_qs(self.scope.get("query_string", b"").decode()).get("last_event_id", ["0"])[0] or "0"
+        self.last_id = plain_id(last_id)
+        if self.last_id is None:
+            await self.close(code=4400)
+            return
         self.finished = False
         await self.accept()
         if self.channel_layer is not None:

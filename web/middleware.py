@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.http import HttpResponse
+
+from runthru_site.errors import too_large_body
 
 from .errors import error_response
 
@@ -19,7 +22,8 @@ def _is_api(request) -> bool:
 
 
 class ApiBodyLimitMiddleware:
-    """Refuse oversized bodies before anything reads them, with a JSON 413."""
+    """Refuse oversized bodies before anything reads them, with a JSON 413 (for the WSGI entry
+    point and the test client; under daphne the ASGI handler refuses them before reading)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -36,12 +40,7 @@ class ApiBodyLimitMiddleware:
             except ValueError:
                 length = 0
             if length > limit:
-                return error_response(
-                    413,
-                    "too_large",
-                    f"That's too big. The most we accept is {limit // (1024 * 1024)} MB.",
-                    {"max_bytes": limit},
-                )
+                return HttpResponse(too_large_body(limit), status=413, content_type="application/json")
         return self.get_response(request)
 
 

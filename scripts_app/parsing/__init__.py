@@ -17,6 +17,7 @@ from .detect import detect_format
 from .emotion import EMOTION_LABELS, emotion_for_direction
 from .errors import NO_DIALOGUE, ScriptParseError
 from .fountain import parse_fountain
+from .limits import PARSE_SECONDS, Budget
 from .markdown import parse_markdown
 from .titles import UNTITLED, front_matter_title
 from .warning_kinds import parent_warnings
@@ -28,14 +29,17 @@ __all__ = ["parse_script", "parent_warnings", "ScriptParseError", "FORMATS", "UN
 
 
 def parse_script(text: str, format: str = "auto", title: str | None = None,
-                 aliases: dict[str, str] | None = None) -> dict:
-    """Parse a play script into title, characters, scenes, warnings and merged (see the module docs)."""
+                 aliases: dict[str, str] | None = None, seconds: float | None = PARSE_SECONDS) -> dict:
+    """Parse a play script into title, characters, scenes, warnings and merged (see the module docs).
+
+    Raises ScriptParseError past `seconds` (None: no limit) or past the limits in limits.py.
+    """
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     lines = check_and_split(text)
     start, end, pg_title = gutenberg_bounds(lines)
     fmt = format if format != "auto" else detect_format(lines, start, end)
-    builder = Builder(aliases)
+    builder = Builder(aliases, Budget(seconds))
     if fmt == "fountain":
         found = parse_fountain(lines[start:end] if start else lines[:end], builder)
         if start:

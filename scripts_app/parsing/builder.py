@@ -6,11 +6,15 @@ from functools import lru_cache
 
 from .cast import automatic_merges, possible_misspellings
 from .emotion import emotion_for_direction
+from .errors import ScriptParseError
 from .headings import scene_name
 from .ids import normalise, short_hash, slugify
+from .limits import MAX_ELEMENTS, MAX_SCENES, TOO_MANY_ELEMENTS, TOO_MANY_SCENES, Budget
 from .warning_kinds import EMPTY_CUE, MERGED, MISSPELT_CUE, UNKNOWN_DELIVERY, warning_dict
 
-_TRAIL = re.compile(r"[\s.:;,]+$")
+# Trailing runs: the look-behind starts a match only where a run begins (searched from every
+# character of a long run, a plain [\s.:;,]+$ is quadratic).
+_TRAIL = re.compile(r"(?<![\s.:;,])[\s.:;,]+$")
 _SPACES = re.compile(r"[ \t]+")
 _WORDS = re.compile(r"[^\W\d_]+")
 _SHORT_DIRECTION = 4  # unknown-word warnings only for short delivery directions like "(frobnicate)"
@@ -23,7 +27,9 @@ def clean_name(name: str) -> str:
 
 
 class Builder:
-    def __init__(self, aliases: dict[str, str] | None = None):
+    def __init__(self, aliases: dict[str, str] | None = None, budget: Budget | None = None):
+        self.budget = budget or Budget(None)
+        self.element_count = 0
         self.alias_map: dict[str, str] = {}
         self.alias_target_name: dict[str, str] = {}
         for variant, canonical in (aliases or {}).items():
@@ -41,6 +47,8 @@ class Builder:
 
     # -- structure -------------------------------------------------------------------------
     def new_scene(self, title: str | None, act: str | None, line: int) -> None:
+        if len(self.scenes) >= MAX_SCENES:
+            raise ScriptParseError(TOO_MANY_SCENES.format(limit=MAX_SCENES))
         self.scene = {"title": title, "act": act, "line": line, "elements": [], "dialogue": 0}
         self.scenes.append(self.scene)
 
@@ -70,11 +78,18 @@ class Builder:
         return known
 
     # -- elements ------------------------------------------------------------------------------
+    def _count_element(self) -> None:
+        self.element_count += 1
+        if self.element_count > MAX_ELEMENTS:
+            raise ScriptParseError(TOO_MANY_ELEMENTS.format(limit=MAX_ELEMENTS))
+        self.budget.step()
+
     def direction(self, text: str, line: int) -> None:
         text = text.strip()
         if "[" in text or "]" in text or "(" in text or ")" in text:
             text = balance_brackets(text)
         if text:
+            self._count_element()
             self._ensure_scene(line)["elements"].append(("direction", None, None, text, None, None, line, None))
 
     def speech(self, names: list[str], text: str, directions: list[str], line: int,
@@ -95,6 +110,7 @@ class Builder:
             if directions:
                 self.direction("; ".join(directions), line)
             return False
+        self._count_element()
         scene = self.scene or self._ensure_scene(line)
         if len(names) == 1:
             key, info = self._count_form(names[0])
@@ -296,13 +312,14 @@ def balance_brackets(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-_DIR_EDGE = re.compile(r"^[\s_*\[\](){}.:;,—–-]+|[\s_*\[\](){}:;,—–-]+$")
+_DIR_HEAD = re.compile(r"^[\s_*\[\](){}.:;,—–-]+")
+_DIR_TAIL = re.compile(r"(?<![\s_*\[\](){}:;,—–-])[\s_*\[\](){}:;,—–-]+$")  # see _TRAIL
 
 
 @lru_cache(maxsize=1024)  # plays repeat their directions: "Aside", "Exit", "Sings"
 def clean_direction(text: str) -> str:
     text = text.replace("\n", " ").replace("_", "").replace("*", "")
-    text = _DIR_EDGE.sub("", text)
+    text = _DIR_TAIL.sub("", _DIR_HEAD.sub("", text, count=1), count=1)
     text = _SPACES.sub(" ", text).strip()
     if text.endswith(".") and not text.endswith(".."):
         text = text[:-1].rstrip()

@@ -3,11 +3,14 @@
 import re
 
 from .errors import BINARY, EMPTY, ScriptParseError
+from .limits import MAX_LINE_CHARS, MAX_LINES, TOO_LONG_LINE, TOO_MANY_LINES
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 _PG_START = re.compile(r"^\s*\*{3}\s*START OF", re.I)
 _PG_END = re.compile(r"^\s*\*{3}\s*END OF", re.I)
-_PG_TITLE = re.compile(r"^Title:\s*(\S.*?)\s*$")
+# Greedy, trailing spaces stripped in code: a lazy (.*?) before \s*$ retries the rest of the line
+# at every character, quadratic on a long run of spaces.
+_PG_TITLE = re.compile(r"^Title:\s*(\S.*)$")
 
 
 def check_and_split(text: str) -> list[str]:
@@ -26,7 +29,13 @@ def check_and_split(text: str) -> list[str]:
         raise ScriptParseError(BINARY)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.split("\n")
+    if text.count("\n") >= MAX_LINES:
+        raise ScriptParseError(TOO_MANY_LINES.format(limit=MAX_LINES))
+    lines = text.split("\n")
+    if len(text) > MAX_LINE_CHARS and max(map(len, lines)) > MAX_LINE_CHARS:
+        line = next(i for i, ln in enumerate(lines, 1) if len(ln) > MAX_LINE_CHARS)
+        raise ScriptParseError(TOO_LONG_LINE.format(line=line, limit=MAX_LINE_CHARS))
+    return lines
 
 
 def gutenberg_bounds(lines: list[str]) -> tuple[int, int, str | None]:
@@ -43,7 +52,7 @@ def gutenberg_bounds(lines: list[str]) -> tuple[int, int, str | None]:
         for i in range(start):
             m = _PG_TITLE.match(lines[i])
             if m:
-                title = m.group(1)
+                title = m.group(1).rstrip()
                 break
         for i in range(len(lines) - 1, start - 1, -1):
             line = lines[i]

@@ -17,7 +17,6 @@ from .builder import Builder
 from .headings import classify
 
 _SCENE = re.compile(r"^(?:int|ext|est|int\.?/ext|i/e)[. ]", re.I)
-_SCENE_NUMBER = re.compile(r"\s*#[^#\s]+#\s*$")
 _TITLE_KEY = re.compile(r"^([A-Za-z][A-Za-z ]{0,30}):\s*(.*)$")
 _EXTENSION = re.compile(r"\(([^)]{0,40})\)")
 _OFFSTAGE = re.compile(r"\b(?:V\.?\s?O|O\.?\s?S|O\.?\s?C|OFF(?:STAGE|SCREEN)?|WITHIN)\b\.?", re.I)
@@ -43,6 +42,18 @@ def _strip_spans(text: str, opener: str, closer: str) -> str:
         pos = z + len(closer)
     out.append(text[pos:])
     return "".join(out)
+
+
+def _drop_scene_number(heading: str) -> str:
+    r"""`INT. HOUSE - DAY #1A#` -> `INT. HOUSE - DAY`. In code, not a regex: `\s*#[^#\s]+#\s*$`
+    searched from every space of a long run of spaces, quadratic."""
+    heading = heading.rstrip()
+    if heading.endswith("#"):
+        start = heading.rfind("#", 0, len(heading) - 1)
+        number = heading[start + 1:-1]
+        if start >= 0 and number and not any(ch.isspace() for ch in number):
+            return heading[:start].rstrip()
+    return heading
 
 
 def _plain(text: str) -> str:
@@ -97,7 +108,10 @@ def parse_fountain(lines: list[str], builder: Builder) -> str | None:
     act: str | None = None
     prev_blank = True
     last_was_action = False
+    action: tuple[list, int, list[str]] | None = None  # (scene elements, index, lines) of a long action
+    step = b.budget.step
     while i < n:
+        step()
         raw = lines[i]
         s = raw.strip()
         ln = i + 1
@@ -125,7 +139,7 @@ def parse_fountain(lines: list[str], builder: Builder) -> str | None:
         if prev_blank and ((s[0] == "." and s[1:2] not in (".", "") and s[1:2].isalnum())
                            or _SCENE.match(s)):
             heading = s[1:] if s[0] == "." else s
-            b.new_scene(_plain(_SCENE_NUMBER.sub("", heading)), act, ln)
+            b.new_scene(_plain(_drop_scene_number(heading)), act, ln)
             i += 1
             prev_blank = False
             continue
@@ -190,11 +204,25 @@ def parse_fountain(lines: list[str], builder: Builder) -> str | None:
             scene = b.scene
             if last_was_action and scene is not None and scene["elements"] \
                     and scene["elements"][-1][0] == "direction":
-                kind, key, w, old, d, e, line, f = scene["elements"][-1]
-                scene["elements"][-1] = (kind, key, w, old + " " + text, d, e, line, f)
+                # The action goes on: gather its lines and join them once (adding each line to
+                # the text as it came was quadratic in the length of the paragraph).
+                elements = scene["elements"]
+                if action is None or action[0] is not elements or action[1] != len(elements) - 1:
+                    _join_action(action)
+                    action = (elements, len(elements) - 1, [elements[-1][3]])
+                action[2].append(text)
             else:
                 b.direction(text, ln)
             last_was_action = True
         i += 1
         prev_blank = False
+    _join_action(action)
     return title
+
+
+def _join_action(action: tuple[list, int, list[str]] | None) -> None:
+    """Write an action paragraph's gathered lines into its direction element."""
+    if action is not None:
+        elements, index, parts = action
+        kind, key, w, _old, d, e, line, f = elements[index]
+        elements[index] = (kind, key, w, " ".join(parts), d, e, line, f)

@@ -17,7 +17,9 @@ NOT_NAMES = frozenset({
 })
 _ALLOWED = re.compile(r"^[^\W_][\w .'’&/-]*$")
 JOINT_SPLIT = re.compile(r"\s+(?:and|AND|And|&)\s+|\s*,\s*(?:and\s+|AND\s+)?|\s*/\s*")
-_TRAIL = re.compile(r"[\s.:]+$")
+# The look-behind starts a match only where a run begins: searched from every character of a long
+# run, a plain [\s.:]+$ is quadratic.
+_TRAIL = re.compile(r"(?<![\s.:])[\s.:]+$")
 
 
 @lru_cache(maxsize=4096)

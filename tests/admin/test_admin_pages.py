@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from scripts_app.models import Script
 from scripts_app.services import script_create
 from sessions_app.models import AccessPin, SignInFailure
+from tts_app.clips import clip_make_now, line_spec
 from tts_app.models import AudioClip, Voice
-from tts_app.services import synthesize_one
 
 SMALL = "# Doctors\n\n## Scene 1\n\n**NORA:** (happily) Good evening.\n\n**RANK:** Goodbye, Nora.\n"
 
@@ -178,7 +178,7 @@ def test_the_voice_pages_render_and_a_parent_uploads_a_voice(parent):
 
 
 def test_the_audio_clip_pages_render(parent):
-    clip = synthesize_one(text="Light the second lamp.", engine="espeak", voice_id="en-us-f2", emotion=None)
+    clip = clip_make_now(line_spec(text="Light the second lamp.", engine="espeak", voice_id="en-us-f2", emotion=None))
     page = parent.get("/admin/tts_app/audioclip/")
     assert page.status_code == 200
     assert b"in the cache" in page.content
@@ -222,7 +222,7 @@ def test_parents_see_only_what_they_manage(parent):
 
 
 def test_lengths_and_sizes_read_as_seconds_and_megabytes(parent):
-    clip = synthesize_one(text="Light the second lamp.", engine="espeak", voice_id="en-us-f2", emotion=None)
+    clip = clip_make_now(line_spec(text="Light the second lamp.", engine="espeak", voice_id="en-us-f2", emotion=None))
     listing = parent.get("/admin/tts_app/audioclip/").content.decode()
     assert f"{clip.duration:.1f} s" in listing
     assert repr(clip.duration) not in listing

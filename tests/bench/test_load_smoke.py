@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from runthru_site.webservers import SERVE
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -21,7 +23,8 @@ def _load_module():
 
 
 def _daphnes_of(pid: int) -> set[int]:
-    """Live daphne processes whose parent is this test process (what bench/load.py starts)."""
+    """Live web servers (daphne, or daphne as runthru_site.serve starts it) whose parent is this test
+    process (what bench/load.py starts)."""
     found = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -33,7 +36,7 @@ def _daphnes_of(pid: int) -> set[int]:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
         state = stat.rsplit(")", 1)[1].split()[0]
-        if ppid == pid and state != "Z" and b"daphne" in cmdline:
+        if ppid == pid and state != "Z" and (b"daphne" in cmdline or SERVE.encode() in cmdline):
             found.add(int(entry.name))
     return found
 

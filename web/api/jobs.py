@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
-from django.http import StreamingHttpResponse
+from channels.db import database_sync_to_async
+from django.core.handlers.asgi import ASGIRequest
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import renderers
 from rest_framework.response import Response
@@ -17,6 +19,7 @@ from tts_app.jobs import job_cancel, job_events_since, job_for, job_resume_if_st
 from tts_app.models import GenerationJob
 from tts_app.selectors import job_find
 
+from ..streams import ProgressStreamResponse, device_of, stream_slot_take
 from .serializers import ErrorSerializer, JobStateSerializer
 
 POLL_SECONDS = 0.2
@@ -39,27 +42,76 @@ def _sse(event) -> str:
     return f"id: {event.id}\nevent: {kind}\ndata: {json.dumps(body)}\n\n"
 
 
-def event_stream(job_id: int, after: int):
-    yield f"retry: 1000\n: job {job_id}\n\n"
-    deadline = time.monotonic() + STREAM_SECONDS
-    idle = 0.0
-    while time.monotonic() < deadline:
-        batch = job_events_since(job_id, after)
+class _Progress:
+    """Where one stream is in its job's events. step() looks at the database once; the two
+    drivers below wait between steps, each in its server's way."""
+
+    def __init__(self, job_id: int, after: int):
+        self.job_id, self.after = job_id, after
+        self.opening = f"retry: 1000\n: job {job_id}\n\n"
+        self.deadline = time.monotonic() + STREAM_SECONDS
+        self.idle = 0.0
+        self.finished = False
+
+    def step(self) -> tuple[list[str], bool]:
+        """(the parts to send now, whether to wait before the next step)."""
+        if time.monotonic() >= self.deadline:
+            self.finished = True
+            return [], False
+        parts = []
+        batch = job_events_since(self.job_id, self.after)
         for event in batch:
-            after = event.id
-            yield _sse(event)
+            self.after = event.id
+            parts.append(_sse(event))
             if event.kind in FINAL:
-                return
+                self.finished = True
+                return parts, False
         if not batch:
-            idle += POLL_SECONDS
-            if idle >= 5:
-                idle = 0.0
-                yield ": still working\n\n"  # keeps proxies from closing a quiet stream
-                job = job_find(job_id)
+            self.idle += POLL_SECONDS
+            if self.idle >= 5:
+                self.idle = 0.0
+                parts.append(": still working\n\n")  # keeps proxies from closing a quiet stream
+                job = job_find(self.job_id)
                 if job is None:
-                    return
-                job_resume_if_stalled(job=job)
+                    self.finished = True
+                else:
+                    job_resume_if_stalled(job=job)
+        return parts, not batch and not self.finished
+
+
+async def event_stream(progress: _Progress):
+    """Under daphne (ASGI): an async generator, which holds no thread while it waits (one is
+    borrowed for each look at the database), so idle streams cannot starve new ones (each used
+    to hold one of the web process's stream threads)."""
+    yield progress.opening
+    step = database_sync_to_async(progress.step)
+    while not progress.finished:
+        parts, wait = await step()
+        for part in parts:
+            yield part
+        if wait:
+            await asyncio.sleep(POLL_SECONDS)
+
+
+def event_stream_sync(progress: _Progress):
+    """Under a WSGI server (the WSGI entry point, the browser tests' live server), which cannot
+    stream an async generator part by part."""
+    yield progress.opening
+    while not progress.finished:
+        parts, wait = progress.step()
+        yield from parts
+        if wait:
             time.sleep(POLL_SECONDS)
+
+
+def progress_stream(request, job_id: int) -> ProgressStreamResponse:
+    """The progress stream answer, counted against the device's open streams."""
+    give_back = stream_slot_take(device_of(request))
+    progress = _Progress(job_id, _last_event_id(request))
+    asgi = isinstance(getattr(request, "_request", request), ASGIRequest)
+    response = ProgressStreamResponse(event_stream(progress) if asgi else event_stream_sync(progress), give_back)
+    response["X-RunThru-Job"] = str(job_id)
+    return response
 
 
 def _last_event_id(request) -> int:
@@ -89,12 +141,7 @@ class GenerateView(JsonErrorsMixin, APIView):
         session = session_get(pk)
         job = job_for(script=session.script, engine=session.tts_engine, user_role=session.user_role,
                       voice_assignments=session.voice_assignments, session_id=session.pk)
-        response = StreamingHttpResponse(event_stream(job.pk, _last_event_id(request)),
-                                         content_type="text/event-stream")
-        response["Cache-Control"] = "no-cache"
-        response["X-Accel-Buffering"] = "no"
-        response["X-RunThru-Job"] = str(job.pk)
-        return response
+        return progress_stream(request, job.pk)
 
 
 def _job(pk) -> GenerationJob:
@@ -112,8 +159,7 @@ class JobView(JsonErrorsMixin, APIView):
     def get(self, request, pk: str):
         job = _job(pk)
         if request.accepted_renderer.format == "sse":
-            return StreamingHttpResponse(event_stream(job.pk, _last_event_id(request)),
-                                         content_type="text/event-stream")
+            return progress_stream(request, job.pk)
         job_resume_if_stalled(job=job)
         return Response(JobStateSerializer(job).data)
 

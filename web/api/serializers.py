@@ -63,13 +63,10 @@ class ScriptListItemSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(source="pk")
     title = serializers.CharField()
-    character_count = serializers.SerializerMethodField()
+    character_count = serializers.IntegerField()
     line_count = serializers.IntegerField()
     updated_at = serializers.DateTimeField()
     last_rehearsed_at = serializers.DateTimeField(allow_null=True)
-
-    def get_character_count(self, script) -> int:
-        return len(script.characters)
 
 
 class ParentWarningSerializer(serializers.Serializer):

@@ -3,11 +3,11 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tts_app import cache
 from tts_app.selectors import engine_checked, engine_names_all, voices_for
 from tts_app.services import synthesize_one
 from tts_app.voices import voice_upload
 
+from ..throttles import AdhocSpeechThrottle
 from .serializers import ErrorSerializer, SynthesizeSerializer, VoiceSerializer, VoiceUploadSerializer
 
 
@@ -36,15 +36,16 @@ class VoiceListView(APIView):
         return Response(VoiceSerializer(made, many=True).data, status=201)
 
 
-def wav_response(row) -> HttpResponse:
-    data = cache.absolute(row.path).read_bytes()
-    response = HttpResponse(data, content_type="audio/wav")
-    response["X-RunThru-Engine"] = row.engine
-    response["ETag"] = f'"{row.key}"'
+def wav_response(clip) -> HttpResponse:
+    """An ad-hoc clip (tts_app.adhoc.AdhocClip) as a WAV answer."""
+    response = HttpResponse(clip.data, content_type="audio/wav")
+    response["X-RunThru-Engine"] = clip.engine
+    response["ETag"] = f'"{clip.key}"'
     return response
 
 
 class SynthesizeView(APIView):
+    throttle_classes = [AdhocSpeechThrottle]
     @extend_schema(
         request=SynthesizeSerializer,
         responses={
@@ -58,9 +59,9 @@ class SynthesizeView(APIView):
         data = SynthesizeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        row = synthesize_one(text=v["text"], engine=v.get("engine"), voice_id=v.get("voice_id"),
-                             emotion=v.get("emotion"), flat=v["flat"])
-        return wav_response(row)
+        clip = synthesize_one(text=v["text"], engine=v.get("engine"), voice_id=v.get("voice_id"),
+                              emotion=v.get("emotion"), flat=v["flat"])
+        return wav_response(clip)
 
 
 class VoicePreviewView(APIView):
@@ -70,7 +71,7 @@ class VoicePreviewView(APIView):
         summary="Hear a voice",
     )
     def get(self, request, engine: str, voice_id: str):
-        row = synthesize_one(
+        clip = synthesize_one(
             text="Hello! This is how I sound when I read your cues.", engine=engine, voice_id=voice_id, emotion=None
         )
-        return wav_response(row)
+        return wav_response(clip)
