@@ -27,6 +27,7 @@ def folders(root: Path) -> dict[str, Path]:
         "audio": root / "audio-cache",
         "models": root / "models",
         "voices": root / "voices",
+        "recordings": root / "recordings",  # the teen's own attempts, only when a session keeps them
         "static": root / "staticfiles",
     }
 

@@ -25,6 +25,7 @@ RUNTHRU_SCRIPTS_DIR = _FOLDERS["scripts"]  # uploaded script files, kept as the 
 RUNTHRU_AUDIO_DIR = _FOLDERS["audio"]
 RUNTHRU_MODELS_DIR = _FOLDERS["models"]
 RUNTHRU_VOICES_DIR = _FOLDERS["voices"]
+RUNTHRU_RECORDINGS_DIR = _FOLDERS["recordings"]
 
 SAMPLE_SCRIPT = BASE_DIR / "data" / "samples" / "the_lighthouse_keepers.md"
 

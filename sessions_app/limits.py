@@ -14,3 +14,9 @@ PIN_ADDRESS_WINDOW = timedelta(minutes=15)
 # until the oldest failure ages out or a parent clears lock-outs in the admin.
 PIN_FAILURES_OVERALL = 100
 PIN_OVERALL_WINDOW = timedelta(days=1)
+
+# Line attempts from one signed-in device: 30 a minute. Each one costs about a
+# third of a second of one core to hear; a teen saying a line every two seconds
+# stays well inside, a runaway script cannot keep both cores busy.
+ATTEMPTS_PER_DEVICE = 30
+ATTEMPTS_WINDOW = timedelta(minutes=1)
