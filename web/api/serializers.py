@@ -202,7 +202,9 @@ class SynthesizeSerializer(serializers.Serializer):
 # --- listen mode: attempts and lines learnt --------------------------------------
 class AttemptCreateSerializer(serializers.Serializer):
     line_id = serializers.CharField(max_length=64)
-    audio = serializers.FileField(help_text="The teen saying the line: WAV, WebM/Opus or Ogg, at most 60 s.")
+    # Empty files get listen mode's own message, not the generic one.
+    audio = serializers.FileField(allow_empty_file=True,
+                                  help_text="The teen saying the line: WAV, WebM/Opus or Ogg, at most 60 s.")
 
 
 class AttemptWordSerializer(serializers.Serializer):
