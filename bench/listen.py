@@ -49,7 +49,8 @@ def scene_lines(min_words: int = 6, max_words: int = 22) -> list[list[str]]:
 
 
 def attempt(text: str, voice: str, pace: float, seed: int) -> np.ndarray:
-    return with_noise(padded(speak(text, voice=voice, pace=pace)), SNR_DB, seed=seed)
+    # The page sends from when it starts listening until 1.2 s after the teen stops.
+    return with_noise(padded(speak(text, voice=voice, pace=pace), before=0.5, after=1.0), SNR_DB, seed=seed)
 
 
 class Peer:
@@ -90,6 +91,7 @@ def main() -> None:
     voices = VOICES[: args.voices]
 
     correct, wrong, peer_correct, peer_wrong, times = [], [], [], [], []
+    by_voice: dict[str, list[bool]] = {v: [] for v in voices}
     dropped_found, peer_times = [], []
     peer = Peer() if args.peer else None
     seed = 0
@@ -107,6 +109,7 @@ def main() -> None:
                 correct.append(result.score)
                 said_other = attempt(other, voice, pace, seed + 10_000)
                 wrong.append(check_samples(said_other, line, context).score)
+                by_voice[voice] += [correct[-1] >= 0.8, wrong[-1] <= 0.4]
                 if peer and len(peer_correct) < args.peer:
                     s, t = peer.score(said, line)
                     peer_correct.append(s)
@@ -141,6 +144,7 @@ def main() -> None:
         peer_sep = [c >= 0.8 for c in peer_correct] + [w <= 0.4 for w in peer_wrong]
         print(f"  peer (general model, {len(peer_correct)} pairs): {pct(peer_sep)} "
               f"(correct {pct(c >= 0.8 for c in peer_correct)}, wrong {pct(w <= 0.4 for w in peer_wrong)})")
+    print("  by voice: " + ", ".join(f"{v} {pct(ok)}" for v, ok in by_voice.items()))
     print(f"scores: correct median {statistics.median(correct):.2f} min {min(correct):.2f}; "
           f"wrong median {statistics.median(wrong):.2f} max {max(wrong):.2f}")
     print(f"one dropped word in a 10-word line found: ours {pct(dropped_found)} of {len(dropped_found)}; target >= 80%")

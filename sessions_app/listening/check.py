@@ -20,27 +20,39 @@ class LineCheck:
     samples: np.ndarray  # 16 kHz mono, for keeping the recording
 
 
-def _credit_unknown(expected: list[str], results: list[WordResult]) -> list[WordResult]:
-    """Words the recogniser cannot know (names not in its dictionary) were never in its
-    model, so they always come back missed. Give them the benefit of the doubt when the
-    words either side of them were heard right; otherwise they stay missed."""
-    out = list(results)
-    line_positions = [i for i, r in enumerate(out) if r.status != "extra"]
-    for n, i in enumerate(line_positions):
-        r = out[i]
-        if r.status != "missed" or known(r.word):
+def _align_with_unknown(expected: list[str], heard: list[str]) -> list[WordResult]:
+    """Words the recogniser cannot know (names not in its dictionary, like "Maren") are not in
+    its model, so it can only ever hear something else in their place. They are left out of
+    the alignment and put back after: ok when the words either side were heard right (the
+    benefit of the doubt), missed otherwise."""
+    known_words = [w for w in expected if known(w)]
+    aligned = align_words(known_words, heard)
+    out: list[WordResult] = []
+    line_slots = iter([i for i, r in enumerate(aligned) if r.status != "extra"])
+    # Walk the expected words; copy the aligned results, inserting unknown words in place.
+    cursor = 0
+    for word in expected:
+        if known(word):
+            slot = next(line_slots)
+            out += aligned[cursor:slot + 1]
+            cursor = slot + 1
+        else:
+            out.append(WordResult(word, "unknown"))
+    out += aligned[cursor:]
+    line = [i for i, r in enumerate(out) if r.status != "extra"]
+    for n, i in enumerate(line):
+        if out[i].status != "unknown":
             continue
-        before = out[line_positions[n - 1]].status if n > 0 else "ok"
-        after = out[line_positions[n + 1]].status if n + 1 < len(line_positions) else "ok"
-        if before == "ok" and after == "ok" and len(line_positions) > 1:
-            out[i] = WordResult(r.word, "ok")
+        before = next((out[j].status for j in reversed(line[:n]) if out[j].status != "unknown"), "ok")
+        after = next((out[j].status for j in line[n + 1:] if out[j].status != "unknown"), "ok")
+        out[i] = WordResult(out[i].word, "ok" if before == after == "ok" and known_words else "missed")
     return out
 
 
 def check_samples(samples: np.ndarray, expected_text: str, context_texts: list[str] = ()) -> LineCheck:
     heard = recognise(samples, expected_text, context_texts)
     expected = words_of(expected_text)
-    words = _credit_unknown(expected, align_words(expected, words_of(heard)))
+    words = _align_with_unknown(expected, words_of(heard))
     return LineCheck(score=round(score_words(words), 3), heard=heard, words=words,
                      duration=round(samples.size / SAMPLE_RATE, 2), samples=samples)
 
