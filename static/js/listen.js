@@ -29,7 +29,9 @@ export class Listener {
   async start() {
     if (this.stream) return;
     if (!navigator.mediaDevices || !window.MediaRecorder) {
-      const error = new Error("This browser can't record (it needs a secure https:// address or localhost).");
+      // Browsers only give the microphone to https:// pages (or localhost).
+      const error = new Error("The microphone only works on RunThru's https:// address. Your browser will warn "
+        + "you once, because RunThru made its own certificate: choose Advanced, then continue to the site.");
       error.name = "NotSupportedError";
       throw error;
     }
