@@ -29,6 +29,8 @@ RUNTHRU_VOICES_DIR = _FOLDERS["voices"]
 # the least recently heard go first once they pass RUNTHRU_ADHOC_AUDIO_BYTES.
 RUNTHRU_ADHOC_AUDIO_DIR = _FOLDERS["adhoc_audio"]
 
+RUNTHRU_RECORDINGS_DIR = _FOLDERS["recordings"]
+
 SAMPLE_SCRIPT = BASE_DIR / "data" / "samples" / "the_lighthouse_keepers.md"
 
 # Where `manage.py runthru` listens.

@@ -3,7 +3,9 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.urls import path
 
+from .attempts import recordings_purge
 from .models import AccessPin, ApiToken, RehearsalSession, SignInFailure
+from .progress import progress_summary, session_progress
 from .signin import lockouts_clear, pin_is_valid_format, pin_set
 
 
@@ -76,7 +78,22 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 @admin.register(RehearsalSession)
 class RehearsalSessionAdmin(admin.ModelAdmin):
-    list_display = ["script", "user_role", "tts_engine", "current_scene_index", "current_line_index",
-                    "last_accessed_at"]
-    list_filter = ["tts_engine"]
-    readonly_fields = ["created_at", "last_accessed_at"]
+    list_display = ["script", "user_role", "lines_learnt", "tts_engine", "current_scene_index",
+                    "current_line_index", "last_accessed_at"]
+    list_filter = ["script", "user_role", "tts_engine"]
+    readonly_fields = ["created_at", "last_accessed_at", "lines_learnt_by_scene"]
+    actions = ["purge_recordings"]
+
+    @admin.display(description="lines learnt")
+    def lines_learnt(self, obj):
+        return progress_summary(obj)
+
+    @admin.display(description="lines learnt, scene by scene")
+    def lines_learnt_by_scene(self, obj):
+        scenes, _ = session_progress(obj)
+        return "; ".join(f"{s.title}: {s.learnt} of {s.total}" for s in scenes if s.total) or "No lines yet"
+
+    @admin.action(description="Delete the teen's kept recordings")
+    def purge_recordings(self, request, queryset):
+        count = sum(recordings_purge(session=session) for session in queryset)
+        self.message_user(request, f"Deleted {count} recording(s).")

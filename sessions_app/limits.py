@@ -26,3 +26,9 @@ ADHOC_SPEECH_PER_DEVICE = "20/min"
 # Cast page needs one; a few more cover extra tabs. A stream holds no thread while it waits,
 # but each polls the database.
 PROGRESS_STREAMS_PER_DEVICE = 4
+
+# Line attempts from one signed-in device: 30 a minute. Each one costs about a
+# third of a second of one core to hear; a teen saying a line every two seconds
+# stays well inside, a runaway script cannot keep both cores busy.
+ATTEMPTS_PER_DEVICE = 30
+ATTEMPTS_WINDOW = timedelta(minutes=1)

@@ -57,6 +57,8 @@ class RehearsalSession(models.Model):
     # A simple record of practice: seconds rehearsed and full runs per scene index.
     practice_seconds = models.PositiveIntegerField(default=0)
     scene_runs = models.JSONField(default=dict, blank=True)
+    # Opt-in: keep the teen's last recording of each line so they can hear themselves.
+    keep_recordings = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_accessed_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -65,3 +67,26 @@ class RehearsalSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.script} as {self.user_role}"
+
+
+class LineAttempt(models.Model):
+    """The teen saying one of their lines once, as the recogniser heard it."""
+
+    session = models.ForeignKey(RehearsalSession, on_delete=models.CASCADE, related_name="attempts")
+    line_id = models.CharField(max_length=64)
+    score = models.FloatField()
+    heard = models.TextField(blank=True)
+    words = models.JSONField(default=list)
+    duration = models.FloatField()
+    # The signed-in device that sent it: attempts are rate-limited per device.
+    device = models.ForeignKey(ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Path under the recordings folder; "" when the session does not keep recordings.
+    recording = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["session", "line_id", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.score:.0%}"

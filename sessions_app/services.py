@@ -13,6 +13,7 @@ from scripts_app.selectors import character_ids
 from tts_app.selectors import engine_checked, engine_voice_required, voice_ids_for
 from tts_app.services import default_voice_assignments, engine_for_new_session
 
+from .attempts import recordings_purge
 from .models import RehearsalSession
 
 
@@ -120,6 +121,14 @@ def session_update(*, session: RehearsalSession, **changes) -> RehearsalSession:
         runs[str(idx)] = runs.get(str(idx), 0) + 1
         session.scene_runs = runs
         fields.append("scene_runs")
+    if "keep_recordings" in changes:
+        keep = changes["keep_recordings"]
+        if not isinstance(keep, bool):
+            raise UserError("Keep recordings must be true or false.", code="bad_keep_recordings")
+        if session.keep_recordings and not keep:
+            recordings_purge(session=session)  # turning it off forgets what was kept
+        session.keep_recordings = keep
+        fields.append("keep_recordings")
     if fields:
         session.save(update_fields=sorted(set(fields)))
     return session

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from .api.attempts import AttemptAudioView, AttemptsView, AttemptView, ProgressView
 from .api.audio import AudioLineView
 from .api.auth import LogoutView, VerifyPinView
 from .api.health import HealthView
@@ -27,6 +28,12 @@ urlpatterns = [
     path("tts/synthesize", SynthesizeView.as_view(), name="synthesize"),
     re_path(r"^audio/(?P<script_id>[^/]+)/(?P<line_id>[^/]+)$", AudioLineView.as_view(), name="audio-line"),
     re_path(r"^sessions/(?P<pk>[^/]+)/generate/?$", GenerateView.as_view(), name="session-generate"),
+    re_path(r"^sessions/(?P<pk>[^/]+)/attempts/?$", AttemptsView.as_view(), name="session-attempts"),
+    re_path(r"^sessions/(?P<pk>[^/]+)/attempts/(?P<attempt_id>[^/]+)/?$", AttemptView.as_view(),
+            name="session-attempt"),
+    re_path(r"^sessions/(?P<pk>[^/]+)/attempts/(?P<attempt_id>[^/]+)/audio$", AttemptAudioView.as_view(),
+            name="session-attempt-audio"),
+    re_path(r"^sessions/(?P<pk>[^/]+)/progress/?$", ProgressView.as_view(), name="session-progress"),
     re_path(r"^jobs/(?P<pk>[^/]+)/?$", JobView.as_view(), name="job"),
     *router.urls,
 ]

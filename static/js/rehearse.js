@@ -1,4 +1,5 @@
 import { announce, api, csrfToken, el, formatDuration, goToSignIn, hideNotice, showError, showNotice } from "./api.js";
+import { Listener, micProblem } from "./listen.js";
 
 const sessionId = location.pathname.split("/")[2];
 const $ = (id) => document.getElementById(id);
@@ -11,6 +12,8 @@ const ui = {
   skip: $("skip-button"), audio: $("line-audio"),
   gapMult: $("gap-mult"), gapOut: $("gap-mult-out"), readerDelay: $("reader-delay"), speed: $("speed"),
   speedOut: $("speed-out"), cueOnly: $("cue-only"), rangeFrom: $("range-from"), rangeTo: $("range-to"),
+  listenMode: $("listen-mode"), keepRecordings: $("keep-recordings"), drill: $("drill"),
+  listenState: $("listen-state"), listenStateText: $("listen-state-text"), sceneProgress: $("scene-progress"),
 };
 
 // --- state --------------------------------------------------------------------
@@ -28,7 +31,10 @@ let practiceTimer = null;
 let lastTick = 0;
 
 const SETTINGS_KEY = "runthru-rehearse-settings";
-const defaults = { advance: "tap", gapMult: 1, display: "full", readerDelay: 0, speed: 1, cueOnly: false, loop: "off" };
+const defaults = {
+  advance: "tap", gapMult: 1, display: "full", readerDelay: 0, speed: 1, cueOnly: false, loop: "off",
+  listen: false, drill: false,
+};
 let settings = { ...defaults, ...safeJson(localStorage.getItem(SETTINGS_KEY)) };
 
 function safeJson(text) {
@@ -86,6 +92,8 @@ async function load() {
   ui.sceneSelect.replaceChildren(...script.parsed.scenes.map((s, i) => el("option", { value: i }, s.title || `Scene ${i + 1}`)));
   ui.sceneSelect.value = String(sceneIdx);
   applySettingsToControls();
+  ui.keepRecordings.checked = Boolean(session.keep_recordings);
+  loadProgress();
   showAudioState();
   renderScene();
   renderRecord();
@@ -414,9 +422,19 @@ async function run(my) {
       return;
     }
     const e = list[lineIdx];
+    if (settings.drill && !inDrill(lineIdx)) {
+      lineIdx += 1;
+      continue;
+    }
     highlight();
     savePosition();
-    if (isMine(e)) {
+    if (isMine(e) && settings.listen && listener.open) {
+      ui.status.textContent = "Your line! Say it now.";
+      announce("Your line.");
+      if (!(await listenForMe(e, my))) return;
+      ui.status.textContent = "";
+      if (settings.readerDelay > 0 && !(await pause(settings.readerDelay * 1000, my))) return;
+    } else if (isMine(e)) {
       ui.status.textContent = settings.advance === "auto"
         ? "Your line! Say it now."
         : "Your line! Say it, then press Continue (or Space).";
@@ -456,10 +474,22 @@ async function run(my) {
   }
 }
 
-function start() {
+async function start() {
   if (playing) return;
   hideNotice();
   playing = true;
+  if (settings.listen && !listener.open) {
+    ui.status.textContent = "Asking to use your microphone…";
+    try {
+      await listener.start();
+    } catch (error) {
+      playing = false;
+      ui.status.textContent = micProblem(error);
+      announce(ui.status.textContent);
+      return;
+    }
+    if (!playing) return;
+  }
   if (lineIdx === elements().length - 1 && !isMine(elements()[lineIdx]) && ui.status.textContent.startsWith("End")) {
     lineIdx = 0;
   }
@@ -480,6 +510,8 @@ function stop() {
   ui.cont.disabled = true;
   ui.play.textContent = "▶ Play";
   ui.play.setAttribute("aria-pressed", "false");
+  listener.stop(); // the browser's "recording" light goes off when we aren't rehearsing
+  setListenState(null);
   clearInterval(practiceTimer);
   flushPractice();
 }
@@ -494,6 +526,140 @@ function restartFrom(index) {
   fullRun = false;
   moveTo(clamp(index, 0, elements().length - 1));
   if (wasPlaying) run(++runId);
+}
+
+// --- listen mode ------------------------------------------------------------------
+const listener = new Listener();
+const HINT_LETTERS_S = 5; // silent this long at their line: show the first letters
+const HINT_WORDS_S = 10; // then say the first few words, softly
+const HINT_WORDS = 4;
+let progress = { scenes: [], lines: new Map() };
+
+async function loadProgress() {
+  try {
+    const body = await api(`sessions/${session.id}/progress`);
+    progress = { scenes: body.scenes, lines: new Map(body.lines.map((l) => [l.line_id, l])) };
+  } catch {
+    return; // progress is a nice-to-have: never interrupt the rehearsal for it
+  }
+  renderProgress();
+}
+
+function renderProgress() {
+  const here = progress.scenes[sceneIdx];
+  ui.sceneProgress.textContent = here && here.total
+    ? `${here.learnt} of ${here.total} line${here.total === 1 ? "" : "s"} learnt in this scene` : "";
+}
+
+const learnt = (e) => Boolean((progress.lines.get(e.id) || {}).learnt);
+
+/** In drill mode: my lines not yet learnt, and the cue right before each. */
+function inDrill(index) {
+  const list = elements();
+  const e = list[index];
+  if (isMine(e)) return !learnt(e);
+  if (!isSpoken(e)) return false;
+  for (let i = index + 1; i < list.length; i++) {
+    if (list[i].type !== "dialogue") continue;
+    return isMine(list[i]) && !learnt(list[i]);
+  }
+  return false;
+}
+
+function setListenState(state) {
+  ui.listenState.hidden = state === null;
+  ui.listenState.classList.toggle("hearing", state === "hearing");
+  ui.listenStateText.textContent = state === "hearing" ? "Hearing you…" : "Listening…";
+}
+
+async function speakHint(element, my) {
+  const words = element.text.split(/\s+/).slice(0, HINT_WORDS).join(" ");
+  ui.status.textContent = `Hint: “${words}…”`;
+  const voice = Object.values(session.voice_assignments || {})[0];
+  if (!voice) return;
+  try {
+    const response = await api("tts/synthesize", {
+      method: "POST", raw: true, json: { text: words, engine: session.tts_engine, voice_id: voice, flat: true },
+    });
+    if (my !== runId) return;
+    const url = URL.createObjectURL(await response.blob());
+    const hint = new Audio(url);
+    hint.volume = 0.35;
+    // Our own voice must not count as the teen starting their line.
+    listener.paused = true;
+    const done = () => {
+      listener.paused = false;
+      URL.revokeObjectURL(url);
+    };
+    hint.onended = hint.onerror = done;
+    await hint.play().catch(done);
+  } catch {
+    listener.paused = false;
+  }
+}
+
+async function listenForMe(element, my) {
+  let skipped = false;
+  ui.cont.disabled = false; // Continue (or Space) still moves on, e.g. in a noisy room
+  waitingForMe = () => {
+    skipped = true;
+  };
+  setListenState("listening");
+  const blob = await listener.recordLine({
+    isCurrent: () => my === runId && !skipped,
+    onEvent: (kind, seconds) => {
+      if (kind === "speaking") {
+        setListenState("hearing");
+      } else if (seconds === HINT_LETTERS_S) {
+        ui.status.textContent = `Hint: ${firstLetters(element.text)}`;
+        announce("Here's a hint.");
+      } else if (seconds === HINT_WORDS_S) {
+        speakHint(element, my);
+      }
+    },
+  });
+  waitingForMe = null;
+  listener.paused = false;
+  ui.cont.disabled = true;
+  setListenState(null);
+  if (my !== runId) return false;
+  if (blob) sendAttempt(element, blob); // not awaited: the next cue plays while the server listens
+  return true;
+}
+
+async function sendAttempt(element, blob) {
+  const form = new FormData();
+  form.append("line_id", element.id);
+  form.append("audio", blob, blob.type.includes("ogg") ? "line.ogg" : "line.webm");
+  try {
+    const result = await api(`sessions/${session.id}/attempts`, { method: "POST", form });
+    showAttempt(result);
+    loadProgress();
+  } catch (error) {
+    if (error.status !== 401) ui.status.textContent = `We couldn't check that line: ${error.message}`;
+  }
+}
+
+function showAttempt(result) {
+  const item = ui.view.querySelector(`li[data-line-id="${CSS.escape(result.line_id)}"]`);
+  if (!item) return;
+  const percent = Math.round(result.score * 100);
+  const missed = result.words.filter((w) => w.status === "missed" || w.status === "changed").length;
+  const box = el("p", {
+    class: `attempt ${result.score >= 0.9 ? "good" : "work"}`,
+    "aria-label": missed ? `${percent}%. ${missed} word${missed === 1 ? "" : "s"} to work on.` : `${percent}%. Every word!`,
+  }, el("span", { class: "score" }, `${percent}%`));
+  for (const w of result.words) {
+    const toWorkOn = w.status === "missed" || w.status === "changed";
+    box.append(el(toWorkOn ? "mark" : "span", { class: `w ${w.status}`, title: w.status }, w.word), " ");
+  }
+  if (result.recording_url) {
+    const hear = el("button", { type: "button" }, "▶ Hear myself");
+    hear.addEventListener("click", () => new Audio(result.recording_url).play().catch(() => {}));
+    box.append(hear);
+  }
+  item.querySelector(".attempt")?.remove();
+  item.append(box);
 }
 
 // --- controls -----------------------------------------------------------------
@@ -547,6 +713,7 @@ ui.sceneSelect.addEventListener("change", () => {
   lineIdx = 0;
   renderScene();
   renderRecord();
+  renderProgress();
   savePosition();
   ui.status.textContent = wasPlaying ? "New scene. Press Play to start." : "Press Play to start.";
 });
@@ -561,9 +728,12 @@ function applySettingsToControls() {
   ui.speed.value = settings.speed;
   ui.speedOut.textContent = `${settings.speed}×`;
   ui.cueOnly.checked = settings.cueOnly;
+  ui.listenMode.checked = settings.listen;
+  ui.drill.checked = settings.drill;
 }
 
-function readSettings() {
+function readSettings(event) {
+  if (event && event.target === ui.keepRecordings) return;
   const checked = (name) => document.querySelector(`input[name="${name}"]:checked`).value;
   const display = checked("display");
   const redraw = display !== settings.display;
@@ -571,6 +741,7 @@ function readSettings() {
     advance: checked("advance"), display, loop: checked("loop"),
     gapMult: Number(ui.gapMult.value), readerDelay: Number(ui.readerDelay.value),
     speed: Number(ui.speed.value), cueOnly: ui.cueOnly.checked,
+    listen: ui.listenMode.checked, drill: ui.drill.checked,
   };
   ui.gapOut.textContent = `${settings.gapMult}×`;
   ui.speedOut.textContent = `${settings.speed}×`;
@@ -584,6 +755,16 @@ function readSettings() {
 }
 document.getElementById("settings").addEventListener("input", readSettings);
 document.getElementById("settings").addEventListener("change", readSettings);
+
+ui.keepRecordings.addEventListener("change", async () => {
+  const keep = ui.keepRecordings.checked;
+  try {
+    session = { ...session, ...(await api(`sessions/${session.id}`, { method: "PATCH", json: { keep_recordings: keep } })) };
+  } catch (error) {
+    ui.keepRecordings.checked = !keep;
+    if (error.status !== 401) showError(error);
+  }
+});
 
 window.addEventListener("pagehide", () => {
   tickPractice();

@@ -128,6 +128,7 @@ class SessionUpdateSerializer(serializers.Serializer):
     tts_engine = serializers.CharField(max_length=40, required=False)
     practice_seconds_add = serializers.IntegerField(required=False, min_value=0, max_value=3600)
     completed_scene_index = serializers.IntegerField(required=False, min_value=0, max_value=100000)
+    keep_recordings = serializers.BooleanField(required=False)
 
 
 class AudioReadinessSerializer(serializers.Serializer):
@@ -159,6 +160,7 @@ class SessionStateSerializer(serializers.Serializer):
     practice_seconds = serializers.IntegerField()
     scene_runs = serializers.DictField(child=serializers.IntegerField())
     job = serializers.SerializerMethodField(help_text="The newest job making this rehearsal's audio, if any")
+    keep_recordings = serializers.BooleanField()
 
     @extend_schema_field(JobBriefSerializer(allow_null=True))
     def get_job(self, session) -> dict | None:
@@ -244,3 +246,54 @@ class SynthesizeSerializer(serializers.Serializer):
     voice_id = serializers.CharField(max_length=120, required=False, help_text="Default: the engine's first voice")
     emotion = EmotionSerializer(required=False)
     flat = serializers.BooleanField(required=False, default=False)
+
+
+# --- listen mode: attempts and lines learnt --------------------------------------
+class AttemptCreateSerializer(serializers.Serializer):
+    line_id = serializers.CharField(max_length=64)
+    # Empty files get listen mode's own message, not the generic one.
+    audio = serializers.FileField(allow_empty_file=True,
+                                  help_text="The teen saying the line: WAV, WebM/Opus or Ogg, at most 60 s.")
+
+
+class AttemptWordSerializer(serializers.Serializer):
+    word = serializers.CharField()
+    status = serializers.ChoiceField(choices=["ok", "missed", "changed", "extra"])
+
+
+class AttemptSerializer(serializers.Serializer):
+    """A sessions_app.models.LineAttempt."""
+
+    id = serializers.IntegerField()
+    line_id = serializers.CharField()
+    score = serializers.FloatField(min_value=0, max_value=1)
+    heard = serializers.CharField(allow_blank=True, help_text="What the recogniser heard.")
+    words = AttemptWordSerializer(many=True, help_text="The line's words in order, with any extra words heard.")
+    duration = serializers.FloatField(help_text="Seconds of audio.")
+    created_at = serializers.DateTimeField()
+    recording_url = serializers.SerializerMethodField()
+
+    def get_recording_url(self, attempt) -> str | None:
+        if not attempt.recording:
+            return None
+        return reverse("session-attempt-audio", kwargs={"pk": attempt.session_id, "attempt_id": attempt.pk})
+
+
+class LineProgressSerializer(serializers.Serializer):
+    line_id = serializers.CharField()
+    attempts = serializers.IntegerField()
+    best = serializers.FloatField(allow_null=True)
+    latest = serializers.FloatField(allow_null=True)
+    learnt = serializers.BooleanField(help_text="The last three attempts all scored 0.9 or more.")
+
+
+class SceneProgressSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    title = serializers.CharField()
+    learnt = serializers.IntegerField()
+    total = serializers.IntegerField(help_text="The teen's lines in this scene.")
+
+
+class ProgressSerializer(serializers.Serializer):
+    scenes = SceneProgressSerializer(many=True)
+    lines = LineProgressSerializer(many=True)

@@ -1,0 +1,129 @@
+"""Reading an attempt as browsers record it: WAV, Ogg (Vorbis/Opus) or WebM/Opus.
+
+Everything is checked from the header before any decoding (what it claims to
+be, its rate, channels and length), and decoding itself is bounded: WebM from
+MediaRecorder carries no duration, so the decoder stops as soon as it has more
+than the limit.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import soundfile
+from scipy.signal import resample_poly
+
+from runthru_site.errors import UserError
+
+SAMPLE_RATE = 16000  # what the recogniser's model was trained on
+MAX_ATTEMPT_SECONDS = 60.0
+MIN_ATTEMPT_SECONDS = 0.2
+# Browsers send WebM/Opus or Ogg, about 0.3 MB for 60 s; a WAV of one line (10 s at
+# 48 kHz) is about 1 MB. Below the 2 MB request limit, so this check answers first.
+MAX_ATTEMPT_BYTES = 1536 * 1024
+RATE_RANGE = (8000, 96000)
+MAX_CHANNELS = 2
+
+_WEBM_MAGIC = b"\x1a\x45\xdf\xa3"
+
+
+class AudioRejected(UserError):
+    code = "bad_audio"
+
+
+def sniff(data: bytes) -> str | None:
+    """The container from the first bytes: 'wav', 'ogg', 'webm' or None."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return "wav"
+    if data[:4] == b"OggS":
+        return "ogg"
+    if data[:4] == _WEBM_MAGIC:
+        return "webm"
+    return None
+
+
+def _check_shape(rate: int, channels: int, seconds: float | None) -> None:
+    if not RATE_RANGE[0] <= rate <= RATE_RANGE[1]:
+        raise AudioRejected(f"That recording has an unusual sample rate ({rate} Hz). Try recording again.",
+                            code="bad_audio_format")
+    if not 1 <= channels <= MAX_CHANNELS:
+        raise AudioRejected(f"That recording has {channels} channels; we need mono or stereo.",
+                            code="bad_audio_format")
+    if seconds is not None:
+        _check_length(seconds)
+
+
+def _check_length(seconds: float) -> None:
+    if seconds > MAX_ATTEMPT_SECONDS:
+        raise AudioRejected(f"That recording is longer than {MAX_ATTEMPT_SECONDS:.0f} seconds. "
+                            "Say one line at a time.", code="audio_too_long")
+    if seconds < MIN_ATTEMPT_SECONDS:
+        raise AudioRejected("That recording is empty. Check your microphone and try again.", code="audio_empty")
+
+
+def _to_16k_mono(samples: np.ndarray, rate: int) -> np.ndarray:
+    if samples.ndim == 2:
+        samples = samples.mean(axis=1)
+    samples = samples.astype(np.float32)
+    if rate != SAMPLE_RATE:
+        g = np.gcd(rate, SAMPLE_RATE)
+        samples = resample_poly(samples, SAMPLE_RATE // g, rate // g).astype(np.float32)
+    return samples
+
+
+def _read_soundfile(data: bytes) -> np.ndarray:
+    try:
+        info = soundfile.info(io.BytesIO(data))
+    except (RuntimeError, soundfile.LibsndfileError):
+        raise AudioRejected("We couldn't read that recording. Try recording again.") from None
+    _check_shape(info.samplerate, info.channels, info.frames / info.samplerate if info.samplerate else 0.0)
+    try:
+        samples, rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True,
+                                       frames=int(MAX_ATTEMPT_SECONDS * info.samplerate) + 1)
+    except (RuntimeError, soundfile.LibsndfileError):
+        raise AudioRejected("We couldn't read that recording. Try recording again.") from None
+    return _to_16k_mono(samples, rate)
+
+
+def _read_webm(data: bytes) -> np.ndarray:
+    # PyAV: the maintained FFmpeg binding, whose wheels bundle the Opus/Vorbis
+    # decoders; libsndfile does not read WebM (Matroska).
+    import av
+
+    try:
+        with av.open(io.BytesIO(data), format="webm", mode="r") as container:
+            if not container.streams.audio:
+                raise AudioRejected("That recording has no sound in it.", code="bad_audio")
+            stream = container.streams.audio[0]
+            _check_shape(stream.codec_context.sample_rate or SAMPLE_RATE, stream.codec_context.channels or 1, None)
+            resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+            chunks, total, limit = [], 0, int(MAX_ATTEMPT_SECONDS * SAMPLE_RATE)
+            for frame in container.decode(stream):
+                for out in resampler.resample(frame):
+                    chunk = out.to_ndarray().reshape(-1)
+                    chunks.append(chunk)
+                    total += chunk.size
+                if total > limit:
+                    _check_length(total / SAMPLE_RATE)
+            for out in resampler.resample(None):
+                chunks.append(out.to_ndarray().reshape(-1))
+    except av.FFmpegError:
+        raise AudioRejected("We couldn't read that recording. Try recording again.") from None
+    return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
+
+
+def decode_attempt(data: bytes) -> np.ndarray:
+    """16 kHz mono float32 samples of a recorded attempt, or AudioRejected."""
+    if not data:
+        raise AudioRejected("That recording is empty. Check your microphone and try again.", code="audio_empty")
+    if len(data) > MAX_ATTEMPT_BYTES:
+        raise AudioRejected("That recording is too big. Say one line at a time.", code="audio_too_big")
+    kind = sniff(data)
+    if kind is None:
+        raise AudioRejected("That isn't a recording we can read (we take WAV, WebM or Ogg).", code="not_audio")
+    samples = _read_webm(data) if kind == "webm" else _read_soundfile(data)
+    _check_length(samples.size / SAMPLE_RATE)
+    if not np.isfinite(samples).all():
+        raise AudioRejected("We couldn't read that recording. Try recording again.")
+    return samples

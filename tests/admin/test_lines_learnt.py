@@ -1,0 +1,30 @@
+"""The parents' admin shows lines learnt per play and role (each rehearsal is one play and one role)."""
+
+from scripts_app.services import script_create
+from sessions_app.models import LineAttempt
+from sessions_app.services import session_create
+
+PLAY = """# The Party
+
+## Scene 1: The Kitchen
+
+**MAYA:** I will not go to the party tonight.
+
+**DAD:** Then you can help me paint the fence.
+
+**MAYA:** Fine. But I am choosing the colour.
+"""
+
+
+def test_the_rehearsal_list_shows_lines_learnt_for_each_play_and_role(parent):
+    script = script_create(source=PLAY)
+    maya = session_create(script=script, user_role="maya")
+    session_create(script=script, user_role="dad")
+    first = script.scenes[0]["elements"][0]["id"]
+    for score in (0.95, 0.92, 1.0):
+        LineAttempt.objects.create(session=maya, line_id=first, score=score, duration=2.0)
+    page = parent.get("/admin/sessions_app/rehearsalsession/").content.decode()
+    assert "1 of 2 lines learnt" in page  # Maya: three good attempts at her first line
+    assert "0 of 1 lines learnt" in page  # Dad has one line and no attempts
+    detail = parent.get(f"/admin/sessions_app/rehearsalsession/{maya.pk}/change/").content.decode()
+    assert "Scene 1: The Kitchen: 1 of 2" in detail

@@ -1,0 +1,68 @@
+"""Real speech for listen-mode tests and the benchmark: espeak-ng reading a line,
+at 16 kHz mono, packed the way browsers send it (WAV, WebM/Opus, Ogg)."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import soundfile
+from scipy.signal import resample_poly
+
+from tts_app.engines.base import SynthesisRequest
+from tts_app.engines.espeak import NEUTRAL_PARAMS, EspeakEngine
+
+_ENGINE = EspeakEngine()
+
+
+def speak(text: str, voice: str = "en-us-f2", pace: float = 1.0, rate: int = 16000) -> np.ndarray:
+    """float32 mono samples of `text` read by an espeak-ng voice at `pace` × its normal speed."""
+    params = {"rate": int(round(NEUTRAL_PARAMS["rate"] * pace))}
+    clip = _ENGINE.synthesize([SynthesisRequest(text=text, voice_id=voice, params=params)])[0]
+    g = np.gcd(clip.sample_rate, rate)
+    return resample_poly(clip.samples, rate // g, clip.sample_rate // g).astype(np.float32)
+
+
+def with_noise(samples: np.ndarray, snr_db: float, seed: int = 0) -> np.ndarray:
+    """White noise added at a signal-to-noise ratio (speech power over the voiced part)."""
+    rng = np.random.default_rng(seed)
+    voiced = samples[np.abs(samples) > 0.01]
+    power = float(np.mean(voiced**2)) if voiced.size else 1e-6
+    noise = rng.standard_normal(samples.size).astype(np.float32) * np.sqrt(power / 10 ** (snr_db / 10))
+    return samples + noise
+
+
+def padded(samples: np.ndarray, before: float = 0.3, after: float = 0.3, rate: int = 16000) -> np.ndarray:
+    return np.concatenate([np.zeros(int(before * rate), np.float32), samples, np.zeros(int(after * rate), np.float32)])
+
+
+def wav_bytes(samples: np.ndarray, rate: int = 16000, channels: int = 1) -> bytes:
+    data = np.repeat(samples[:, None], channels, axis=1) if channels > 1 else samples
+    buffer = io.BytesIO()
+    soundfile.write(buffer, data, rate, format="WAV", subtype="PCM_16")
+    return buffer.getvalue()
+
+
+def ogg_bytes(samples: np.ndarray, rate: int = 16000) -> bytes:
+    buffer = io.BytesIO()
+    soundfile.write(buffer, samples, rate, format="OGG", subtype="VORBIS")
+    return buffer.getvalue()
+
+
+def webm_bytes(samples: np.ndarray, rate: int = 16000) -> bytes:
+    """WebM with Opus at 48 kHz, as Chrome's MediaRecorder makes it."""
+    import av
+
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="webm") as container:
+        stream = container.add_stream("libopus", rate=48000)
+        stream.layout = "mono"
+        g = np.gcd(rate, 48000)
+        pcm = resample_poly(samples, 48000 // g, rate // g).astype(np.float32)
+        frame = av.AudioFrame.from_ndarray(pcm[None, :], format="flt", layout="mono")
+        frame.sample_rate = 48000
+        for packet in stream.encode(frame):
+            container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return buffer.getvalue()
