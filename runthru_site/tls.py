@@ -27,16 +27,6 @@ VALID_DAYS = 825
 RENEW_BEFORE = dt.timedelta(days=30)
 
 
-def lan_address() -> str | None:
-    """This computer's address on the home network (the route out; no packet is sent)."""
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere real
-            return probe.getsockname()[0]
-    except OSError:
-        return None
-
-
 def _names(extra_addresses: list[str]) -> list[x509.GeneralName]:
     host = socket.gethostname()
     dns = {"localhost", host, f"{host}.local"}
@@ -71,11 +61,11 @@ def _still_good(cert_path: Path, key_path: Path, addresses: list[str]) -> bool:
     return set(addresses) <= covered  # a new home-network address needs a new certificate
 
 
-def certificate_files(folder: Path, addresses: list[str] | None = None) -> tuple[Path, Path]:
-    """(certificate, private key) PEM files in folder, made on first use and when they need renewing."""
+def certificate_files(folder: Path, addresses: list[str]) -> tuple[Path, Path]:
+    """(certificate, private key) PEM files in folder for these home-network addresses (and
+    localhost), made on first use and when they need renewing."""
     folder.mkdir(parents=True, exist_ok=True)
     cert_path, key_path = folder / "runthru-cert.pem", folder / "runthru-key.pem"
-    addresses = addresses if addresses is not None else [a for a in [lan_address()] if a]
     if _still_good(cert_path, key_path, addresses):
         return cert_path, key_path
     key = ec.generate_private_key(ec.SECP256R1())

@@ -32,11 +32,14 @@ def daphne_options() -> list[str]:
     return ["--access-log", access_log] if access_log else ["-v", "0"]
 
 
-def start_daphne(python: str, host: str, port: int, count: int, app: str = APP, **popen) -> list[subprocess.Popen]:
+def start_daphne(python: str, host: str, port: int, count: int, app: str = APP, tls_endpoint: str | None = None,
+                 **popen) -> list[subprocess.Popen]:
     """One daphne process, or several sharing one listening socket (the kernel hands each
-    new connection to whichever process is free to accept it)."""
+    new connection to whichever process is free to accept it). A TLS endpoint (for phones on
+    the home network) is served by the first process only: two cannot bind the same port."""
+    extra = ["-e", tls_endpoint] if tls_endpoint else []
     if count == 1:
-        return [subprocess.Popen([python, "-m", SERVE, *daphne_options(), "-b", host, "-p", str(port), app],
+        return [subprocess.Popen([python, "-m", SERVE, *daphne_options(), *extra, "-b", host, "-p", str(port), app],
                                  **popen)]
     listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -45,8 +48,8 @@ def start_daphne(python: str, host: str, port: int, count: int, app: str = APP, 
     listener.set_inheritable(True)
     try:
         fd = str(listener.fileno())
-        return [subprocess.Popen([python, "-m", SERVE, *daphne_options(), "--fd", fd, app],
+        return [subprocess.Popen([python, "-m", SERVE, *daphne_options(), *(extra if i == 0 else []), "--fd", fd, app],
                                  pass_fds=[listener.fileno()], **popen)
-                for _ in range(count)]
+                for i in range(count)]
     finally:
         listener.close()  # the children hold their own copies

@@ -45,10 +45,16 @@ def home_address() -> str | None:
     return (home or other or [None])[0]
 
 
+def tls_port(port: int) -> int:
+    """The HTTPS port beside the plain one (8000 -> 8443): phones need HTTPS for the microphone."""
+    return port + 443
+
+
 def lan_environment(address: str, port: int) -> dict[str, str]:
     """Settings for the web processes: accept requests addressed to the laptop by IP."""
     hosts = ["localhost", "127.0.0.1", "[::1]", address]
-    origins = [f"http://{address}:{port}", f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
+    origins = [f"http://{address}:{port}", f"https://{address}:{tls_port(port)}", f"http://localhost:{port}",
+               f"http://127.0.0.1:{port}", f"https://localhost:{tls_port(port)}"]
     return {
         "DJANGO_ALLOWED_HOSTS": ",".join(hosts),
         "DJANGO_CSRF_TRUSTED_ORIGINS": ",".join(origins),

@@ -78,7 +78,8 @@ def lan_run(tmp_path_factory):
 
 def test_it_prints_the_home_address_and_a_qr_code_for_the_phone(lan_run):
     port, printed = lan_run
-    assert f"http://{HOME_ADDRESS}:{port}/" in printed
+    assert f"https://{HOME_ADDRESS}:{port + 443}/" in printed
+    assert "isn't private" in printed  # the one-time certificate warning, explained
     assert "same Wi-Fi" in printed
     assert printed.count("█") > 100  # the QR code, drawn in block characters
     assert "PIN" in printed
@@ -98,5 +99,22 @@ def test_the_pages_still_ask_for_the_pin_over_the_home_network(lan_run):
     try:
         conn.request("GET", "/api/sessions", headers={"Host": f"{HOME_ADDRESS}:{port}"})
         assert conn.getresponse().status == 401
+    finally:
+        conn.close()
+
+
+def test_phones_get_https_with_runthrus_own_certificate_so_the_microphone_works(lan_run):
+    import ssl
+
+    port, _ = lan_run
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # self-signed: the phone asks once
+    conn = http.client.HTTPSConnection("127.0.0.1", port + 443, timeout=10, context=context)
+    try:
+        conn.request("GET", "/api/health", headers={"Host": f"{HOME_ADDRESS}:{port + 443}"})
+        assert conn.getresponse().status == 200
+        names = conn.sock.getpeercert(binary_form=True)
+        assert names  # a certificate was offered
     finally:
         conn.close()

@@ -10,11 +10,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from runthru_site.tls import certificate_files, daphne_endpoint
 from runthru_site.webservers import start_daphne, web_procs_default
 from scripts_app.services import script_sample_load
 from sessions_app.signin import parent_login_create, pin_exists, pin_generate, pin_set
 
-from ...lan import home_address, lan_environment, qr_code
+from ...lan import home_address, lan_environment, qr_code, tls_port
 
 
 def _stop_like_ctrl_c(signum, frame):
@@ -38,19 +39,24 @@ class Command(BaseCommand):
             return
         url = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/"
         env = dict(os.environ)
+        phone_url, tls = None, None
         if lan:
-            host, phone_url, lan_env = self._home_network(port)
+            host, phone_url, tls, lan_env = self._home_network(port)
             env.update(lan_env)
         python = sys.executable
-        web = start_daphne(python, host, port, web_procs_default(), env=env)
+        web = start_daphne(python, host, port, web_procs_default(), tls_endpoint=tls, env=env)
         procs = [*web, subprocess.Popen([python, "manage.py", "qcluster"], env=env)]
         # `kill` (SIGTERM) stops everything as cleanly as Ctrl-C does.
         signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
         self.stdout.write(self.style.SUCCESS(f"\nRunThru is running: open {url}"))
-        if lan and phone_url:
+        if phone_url:
             self.stdout.write(f"On a phone or tablet on the same Wi-Fi, open {phone_url}")
             self.stdout.write("or point its camera at this code:\n" + qr_code(phone_url))
-            self.stdout.write("The teen signs in there with the PIN, as on this computer.")
+            self.stdout.write(
+                "The first time, the phone warns that the connection isn't private: RunThru made its own "
+                "certificate on this computer. Tap Advanced (or Show details) and carry on to the page; "
+                "it needs this secure address to hear the teen through the microphone.\n"
+                "The teen signs in there with the PIN, as on this computer.")
         self.stdout.write(f"Parents and directors: {url}admin/\nPress Ctrl-C to stop.\n")
         try:
             while all(p.poll() is None for p in procs):
@@ -69,15 +75,18 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     p.kill()
 
-    def _home_network(self, port: int) -> tuple[str, str | None, dict]:
-        """Listen on every interface; the address to show and the settings that trust it."""
+    def _home_network(self, port: int) -> tuple[str, str | None, str | None, dict]:
+        """Listen on every interface, plus HTTPS for phones (browsers only open the microphone
+        on a secure page); the address to show, the TLS endpoint and the settings that trust it."""
         address = home_address()
         if address is None:
             self.stdout.write(self.style.WARNING(
                 "This computer doesn't seem to be on a home network (no Wi-Fi or cable address found), "
                 "so only this computer can open RunThru."))
-            return "0.0.0.0", None, {}
-        return "0.0.0.0", f"http://{address}:{port}/", lan_environment(address, port)
+            return "0.0.0.0", None, None, {}
+        cert, key = certificate_files(settings.DATA_DIR / "tls", [address])
+        endpoint = daphne_endpoint(tls_port(port), cert, key)
+        return "0.0.0.0", f"https://{address}:{tls_port(port)}/", endpoint, lan_environment(address, port)
 
     def _first_run(self):
         if script_sample_load(path=settings.SAMPLE_SCRIPT):
