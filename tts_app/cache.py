@@ -60,12 +60,19 @@ def audio_root() -> Path:
 def relative_path_for(key: str) -> str:
     if not re.fullmatch(r"[0-9a-f]{64}", key):
         raise ValueError("cache keys are 64 hex characters")
-    return f"{key[:2]}/{key}.wav"
+    return f"{key[:2]}/{key}.mp3"
 
 
-# The shape relative_path_for() writes: it has no ".." and no second separator, so it
-# cannot leave the cache and needs no resolve() (two realpath walks on every audio request).
-_OWN_SHAPE = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}\.wav")
+# The shape relative_path_for() writes (clips made before MP3 storage are .wav): it has no ".."
+# and no second separator, so it cannot leave the cache and needs no resolve() (two realpath
+# walks on every audio request).
+_OWN_SHAPE = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}\.(?:mp3|wav)")
+CONTENT_TYPES = {".mp3": "audio/mpeg", ".wav": "audio/wav"}
+
+
+def content_type(relative: str) -> str:
+    """What a stored clip is, from its name."""
+    return CONTENT_TYPES.get(Path(relative).suffix.lower(), "application/octet-stream")
 
 
 def absolute(relative: str) -> Path:
@@ -97,7 +104,7 @@ def write_file_atomic(final: Path, data: bytes) -> None:
     A crash at any point leaves either no file or the whole file, never half.
     """
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=".wav")
+    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=final.suffix)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

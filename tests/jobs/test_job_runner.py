@@ -82,14 +82,36 @@ def test_cancelling_stops_a_job_before_the_next_batch(script):
     assert AudioClip.objects.count() == 0
 
 
+def _without_natural_voices(monkeypatch):
+    """espeak-ng as the only fallback: it speaks the sample play in milliseconds."""
+    from tts_app.engines.base import Availability
+    from tts_app.engines.natural import NaturalEngine
+
+    monkeypatch.setattr(NaturalEngine, "availability", lambda self: Availability(False, "left out of this test"))
+
+
 @pytest.mark.parametrize("behaviour", ["fail", "nan", "silence", "long"])
 def test_a_broken_engine_falls_back_to_espeak_and_the_job_goes_on(script, monkeypatch, behaviour):
     engine = ScriptedEngine()
     engine.behaviour = behaviour
     use_engine(monkeypatch, engine)
+    _without_natural_voices(monkeypatch)
     job = job_run(job_id=_job(script, engine="scripted").pk)
     assert job.state == GenerationJob.State.DONE and job.failed == 0
     assert set(AudioClip.objects.values_list("engine", flat=True)) == {"espeak"}
+    _all_ready_clips_are_good()
+
+
+def test_a_broken_engine_falls_back_to_the_natural_voices_first(monkeypatch):
+    from scripts_app.services import script_create
+
+    small = script_create(source="# Short\n\n## Scene 1\n\n**ANNA:** Is anyone there?\n\n**BEN:** Only me.\n")
+    engine = ScriptedEngine()
+    engine.behaviour = "fail"
+    use_engine(monkeypatch, engine)
+    job = job_run(job_id=_job(small, engine="scripted", role="ben").pk)
+    assert job.state == GenerationJob.State.DONE and job.failed == 0
+    assert set(AudioClip.objects.values_list("engine", flat=True)) == {"natural"}
     _all_ready_clips_are_good()
 
 
@@ -140,6 +162,7 @@ def test_an_engine_that_hangs_is_given_up_and_the_line_falls_back(script, monkey
     engine = ScriptedEngine()
     engine.delay = 5.0
     use_engine(monkeypatch, engine)
+    _without_natural_voices(monkeypatch)
     settings.RUNTHRU_LINE_TIMEOUT = 0.05
     job = job_run(job_id=_job(script, engine="scripted").pk)
     assert job.state == GenerationJob.State.DONE and job.failed == 0
