@@ -44,7 +44,7 @@ from .base import (
 from .env import engine_env
 
 # Bump when a voice id's sound changes (its speaker, pitch, formant or pace): part of version().
-VOICE_TABLE_VERSION = "2"
+VOICE_TABLE_VERSION = "3"
 PACE_EXPONENT = 1.4
 SENTENCE_GAP_S = 0.18  # silence between sentences at neutral pace (scaled by the "pause" parameter)
 PARAM_LIMITS = {"pace": (0.6, 1.6), "pitch_st": (-6.0, 6.0), "range": (0.3, 2.0), "pause": (0.3, 3.0)}
@@ -79,6 +79,13 @@ def _installed(distribution: str) -> str:
 # --------------------------------------------------------------------------
 # The bundled speakers
 # --------------------------------------------------------------------------
+@dataclass
+class Sentence:
+    samples: np.ndarray
+    # (Hz per frame, frame length in s) when the model says what pitch it spoke at
+    f0_track: tuple[np.ndarray, float] | None = None
+
+
 class _Speaker:
     """One bundled model, loaded on first use and kept for the life of the process."""
 
@@ -109,7 +116,8 @@ class _Speaker:
     def _load(self):
         raise NotImplementedError
 
-    def sentences(self, text: str, pace: float) -> tuple[list[np.ndarray], int]:
+    def sentences(self, text: str, pace: float) -> tuple[list[Sentence], int]:
+        """One Sentence per sentence of the text, and the sample rate."""
         raise NotImplementedError
 
 
@@ -146,10 +154,26 @@ class _Hibari(_Speaker):
         # model= by path: hibari never looks for (or downloads) another voice file
         return Hibari(voice=self.VOICE, model=str(self._asset()), threads=onnx_threads())
 
-    def sentences(self, text: str, pace: float) -> tuple[list[np.ndarray], int]:
+    def sentences(self, text: str, pace: float) -> tuple[list[Sentence], int]:
+        """Hibari.from_ids() (hibari-tts 0.2.1, pinned) opened up: the network predicts the pitch
+        it then speaks at, and keeping that track spares WORLD from searching for it."""
+        from hibari import dsp
+
         model = self.model()
         # a fixed seed: the same line in the same voice sounds the same every time
-        return list(model.stream(text, speed=pace, seed=zlib.crc32(text.encode("utf-8")))), int(model.sample_rate)
+        rng = np.random.default_rng(zlib.crc32(text.encode("utf-8")))
+        out = []
+        for phonemes in model.phonemize(text):
+            ids = model.ids(phonemes)
+            if len(ids) < 3:
+                continue
+            outputs = model.sess.run(None, {"ids": np.asarray([ids], np.int64),
+                                            "speed": np.asarray([pace], np.float32)})
+            lh, th, ln, lr, phi, f0 = (o[0] for o in outputs)
+            # hibari's pulse train treats frames under 40 Hz as unvoiced
+            track = np.where(np.asarray(f0, np.float64) >= 40.0, f0, 0.0)
+            out.append(Sentence(dsp.synth(lh, th, ln, lr, phi, f0, rng), (track, dsp.HOP / dsp.SR)))
+        return out, int(dsp.SR)
 
 
 class _Piper(_Speaker):
@@ -180,12 +204,12 @@ class _Piper(_Speaker):
         )
         return PiperVoice(session=session, config=PiperConfig.from_dict(config))
 
-    def sentences(self, text: str, pace: float) -> tuple[list[np.ndarray], int]:
+    def sentences(self, text: str, pace: float) -> tuple[list[Sentence], int]:
         from piper.config import SynthesisConfig
 
         voice = self.model()
         config = SynthesisConfig(length_scale=voice.config.length_scale / pace, normalize_audio=False)
-        chunks = [chunk.audio_float_array for chunk in voice.synthesize(text, config)]
+        chunks = [Sentence(chunk.audio_float_array) for chunk in voice.synthesize(text, config)]
         return chunks, int(voice.config.sample_rate)
 
 
@@ -325,15 +349,18 @@ class NaturalEngine(Engine):
             raise
         except Exception as exc:  # the model or its phonemizer failed on this text
             raise EngineFailed(f"{spec.name} could not speak {text[:40]!r}: {exc}") from exc
-        parts = [np.asarray(p, dtype=np.float32).reshape(-1) for p in parts if np.size(p)]
-        if not parts:
+        shaped = [
+            reshape.reshape(
+                np.asarray(part.samples, dtype=np.float32).reshape(-1), rate, f0_range=_SPEAKERS[spec.speaker].f0_range,
+                f0_track=part.f0_track, pitch_st=spec.pitch_st + params["pitch_st"], pitch_range=params["range"],
+                formant=spec.formant, whisper=params["whisper"],
+            )
+            for part in parts if np.size(part.samples)
+        ]
+        if not shaped:
             raise EngineFailed(f"{spec.name} produced no audio for {text[:40]!r}")
         gap = np.zeros(round(SENTENCE_GAP_S * params["pause"] / pace * rate), dtype=np.float32)
-        joined = parts[0] if len(parts) == 1 else np.concatenate([x for p in parts for x in (p, gap)][:-1])
-        samples = reshape.reshape(
-            joined, rate, f0_range=_SPEAKERS[spec.speaker].f0_range, pitch_st=spec.pitch_st + params["pitch_st"],
-            pitch_range=params["range"], formant=spec.formant, whisper=params["whisper"],
-        )
+        samples = shaped[0] if len(shaped) == 1 else np.concatenate([x for p in shaped for x in (p, gap)][:-1])
         if not np.all(np.isfinite(samples)):
             raise EngineFailed(f"{spec.name} produced broken audio for {text[:40]!r}")
         return Clip(samples=samples, sample_rate=rate)

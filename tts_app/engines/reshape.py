@@ -50,11 +50,26 @@ def _fold_octave_jumps(f0: np.ndarray, window_s: float = 0.3) -> np.ndarray:
     return np.where(voiced, f0 / 2.0**octaves, 0.0)
 
 
+def _on_world_frames(track: np.ndarray, frame_s: float, *, duration_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """A pitch track resampled onto WORLD's frames: voicing from the nearest frame, pitch
+    interpolated on a log scale between voiced frames."""
+    track = np.asarray(track, dtype=np.float64)
+    times = np.arange(int(duration_s * 1000.0 / FRAME_PERIOD_MS) + 1) * (FRAME_PERIOD_MS / 1000.0)
+    voiced = track > 0
+    if track.size == 0 or not voiced.any():
+        return np.zeros_like(times), times
+    source_times = np.arange(track.size) * frame_s
+    nearest = np.clip(np.round(times / frame_s).astype(np.int64), 0, track.size - 1)
+    f0 = np.exp(np.interp(times, source_times[voiced], np.log(track[voiced])))
+    return np.where(voiced[nearest], f0, 0.0), times
+
+
 def reshape(
     samples: np.ndarray,
     sample_rate: int,
     *,
     f0_range: tuple[float, float] = (60.0, 500.0),
+    f0_track: tuple[np.ndarray, float] | None = None,
     pitch_st: float = 0.0,
     pitch_range: float = 1.0,
     formant: float = 1.0,
@@ -63,16 +78,21 @@ def reshape(
     """The same speech with its pitch moved by `pitch_st` semitones, its intonation widened
     (`pitch_range` > 1) or flattened, its formants scaled by `formant`, or whispered.
 
-    `f0_range` bounds the pitch search to the speaker's own range, so it cannot jump an octave."""
+    `f0_range` bounds the pitch search to the speaker's own range, so it cannot jump an octave.
+    `f0_track` (Hz per frame, frame length in s; 0 Hz unvoiced) is the pitch the model itself spoke
+    at: given it, there is nothing to search for, which saves most of WORLD's time."""
     x = np.ascontiguousarray(samples, dtype=np.float64)
     if x.size == 0 or is_neutral(pitch_st, pitch_range, formant, whisper):
         return np.asarray(samples, dtype=np.float32)
     import pyworld  # imported here: only clips that need reshaping pay for it
 
-    floor, ceil = f0_range
-    # Harvest, not the faster Dio: on these voices Dio calls half the voiced frames unvoiced,
-    # and WORLD then fills them with noise (a rough, whispery voice).
-    f0, times = pyworld.harvest(x, sample_rate, f0_floor=floor, f0_ceil=ceil, frame_period=FRAME_PERIOD_MS)
+    if f0_track is not None:
+        f0, times = _on_world_frames(*f0_track, duration_s=x.size / sample_rate)
+    else:
+        floor, ceil = f0_range
+        # Harvest, not the faster Dio: on these voices Dio calls half the voiced frames unvoiced,
+        # and WORLD then fills them with noise (a rough, whispery voice).
+        f0, times = pyworld.harvest(x, sample_rate, f0_floor=floor, f0_ceil=ceil, frame_period=FRAME_PERIOD_MS)
     sp = pyworld.cheaptrick(x, f0, times, sample_rate)
     ap = pyworld.d4c(x, f0, times, sample_rate)
     f0 = _fold_octave_jumps(f0)
