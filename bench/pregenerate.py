@@ -1,6 +1,6 @@
 """Pre-generation overhead: the real job path against the engine alone, same lines, same run.
 
-    python bench/pregenerate.py [--play romeo_and_juliet_pg1513.txt] [--workers 2]
+    python bench/pregenerate.py [--play romeo_and_juliet_pg1513.txt] [--workers 2] [--engine natural|espeak]
 
 Prints: the engine's own time for every spoken line, the wall time of a job
 run through the real path (jobs, cache writes, progress rows) with one worker
@@ -34,12 +34,12 @@ def _setup(data_dir: str) -> None:
     django.setup()
 
 
-def _worker(data_dir: str, job_id: int, ready, go) -> None:
+def _worker(data_dir: str, job_id: int, ready, go, engine_name: str) -> None:
     _setup(data_dir)
     from tts_app.engines.registry import get_engine
     from tts_app.jobs import job_run
 
-    get_engine("espeak").load()
+    get_engine(engine_name).load()
     ready.release()
     go.wait()  # Django start-up is not generation work: every worker starts together
     job_run(job_id=job_id)
@@ -57,6 +57,7 @@ def main() -> None:
     parser.add_argument("--play", default="romeo_and_juliet_pg1513.txt")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0, help="only the first N lines (quick runs)")
+    parser.add_argument("--engine", default="natural", help="the cast's preferred engine (default: natural)")
     args = parser.parse_args()
 
     data_dir = tempfile.mkdtemp(prefix="runthru-bench-")
@@ -80,23 +81,23 @@ def main() -> None:
             scene["elements"] = [e for e in scene["elements"] if (kept := kept + (e["type"] == "dialogue"))
                                  <= args.limit]
         script.save(update_fields=["parsed_json"])
-    engine_name = "espeak"
+    engine_name = args.engine
     voices = default_voice_assignments(script=script, user_role=None, engine=engine_name)
     elements = list(spoken_lines(script, None))
     specs = [line_spec_for(e, engine=engine_name, voice_assignments=voices) for e in elements]
-    engine = get_engine(engine_name)
-    engine.load()
+    for name in {s.engine for s in specs}:  # a cast mixes engines (the minor parts may be espeak-ng)
+        get_engine(name).load()
 
     # 1. The engine alone, then engine + post-processing (what any clip needs).
     requests = [SynthesisRequest(text=s.text, voice_id=s.voice_id, params=s.params) for s in specs]
     started = time.perf_counter()
-    clips = [engine.synthesize([r])[0] for r in requests]
+    clips = [get_engine(s.engine).synthesize([r])[0] for s, r in zip(specs, requests, strict=True)]
     engine_s = time.perf_counter() - started
     started = time.perf_counter()
     for clip, spec in zip(clips, specs, strict=True):
         done = audio.postprocess(clip)
         audio.quality_problem(done, spec.text)
-        audio.encode_wav(done)
+        audio.encode_clip(done)
     post_s = time.perf_counter() - started
 
     # 2. The real path, one worker in this process.
@@ -126,7 +127,8 @@ def main() -> None:
     parallel = _new_job(script, engine_name, voices)
     ctx = mp.get_context("spawn")
     ready, go = ctx.Semaphore(0), ctx.Event()
-    procs = [ctx.Process(target=_worker, args=(data_dir, parallel.pk, ready, go)) for _ in range(args.workers)]
+    procs = [ctx.Process(target=_worker, args=(data_dir, parallel.pk, ready, go, engine_name))
+             for _ in range(args.workers)]
     spawn_started = time.perf_counter()
     for p in procs:
         p.start()
@@ -142,8 +144,8 @@ def main() -> None:
 
     n = len(specs)
     print(f"play: {args.play}, spoken lines: {n}, cpu cores: {os.cpu_count()}")
-    print(f"engine alone (espeak-ng synthesis):          {engine_s:7.2f} s  ({1000 * engine_s / n:.2f} ms/line)")
-    print(f"post-processing alone (trim, loudness, wav): {post_s:7.2f} s  ({1000 * post_s / n:.2f} ms/line)")
+    print(f"engine alone ({engine_name} synthesis):          {engine_s:7.2f} s  ({1000 * engine_s / n:.2f} ms/line)")
+    print(f"post-processing alone (trim, loudness, mp3): {post_s:7.2f} s  ({1000 * post_s / n:.2f} ms/line)")
     print(f"real path, 1 worker:                         {one_worker_s:7.2f} s  ratio to engine "
           f"{one_worker_s / engine_s:.2f}  (to engine+post {one_worker_s / (engine_s + post_s):.2f})")
     print(f"real path, {args.workers} worker processes:               {startup_free_s:7.2f} s  ratio to engine "

@@ -10,7 +10,7 @@ from django.utils import timezone
 from runthru_site.errors import UserError
 from scripts_app.models import Script
 from scripts_app.selectors import character_ids
-from tts_app.selectors import engine_checked, engine_voice_required, voice_ids_for
+from tts_app.selectors import castable_voice_ids, engine_checked, engine_voice_required
 from tts_app.services import default_voice_assignments, engine_for_new_session
 
 from .attempts import recordings_purge
@@ -34,11 +34,11 @@ def _engine_with_voices(engine) -> str:
     return engine
 
 
-def _check_voices(script: Script, engine: str, voices) -> dict:
+def _check_voices(script: Script, voices) -> dict:
     if not isinstance(voices, dict):
         raise UserError('Voices should look like {"romeo": "voice-id"}.', code="bad_voices")
     chars = set(character_ids(script))
-    valid_voices = voice_ids_for(engine)
+    valid_voices = castable_voice_ids()  # a cast may mix engines: any voice that can speak here
     for char, voice in voices.items():
         if char not in chars:
             raise UserError(
@@ -47,7 +47,7 @@ def _check_voices(script: Script, engine: str, voices) -> dict:
             )
         if voice not in valid_voices:
             raise UserError(
-                f"There's no voice {voice!r} for {engine}. Choose one of the listed voices.",
+                f"There's no voice {voice!r} on this computer. Choose one of the listed voices.",
                 code="unknown_voice",
                 details={"valid": valid_voices},
             )
@@ -75,7 +75,7 @@ def _check_position(script: Script, scene_index, line_index) -> None:
 def session_create(*, script: Script, user_role, voice_assignments=None, tts_engine=None) -> RehearsalSession:
     role = _check_role(script, user_role)
     engine = _engine_with_voices(tts_engine) if tts_engine is not None else engine_for_new_session()
-    given = _check_voices(script, engine, voice_assignments or {})
+    given = _check_voices(script, voice_assignments or {})
     voices = default_voice_assignments(script=script, user_role=role, engine=engine)
     voices.update(given)
     return RehearsalSession.objects.create(
@@ -92,13 +92,13 @@ def session_update(*, session: RehearsalSession, **changes) -> RehearsalSession:
         fields.append("user_role")
     if "tts_engine" in changes and engine_checked(changes["tts_engine"]) != session.tts_engine:
         session.tts_engine = _engine_with_voices(changes["tts_engine"])
-        # Voices belong to an engine: switching engines re-picks the defaults.
+        # The engine is the one preferred for default voices: switching re-picks the defaults.
         session.voice_assignments = default_voice_assignments(
             script=script, user_role=session.user_role, engine=session.tts_engine
         )
         fields += ["tts_engine", "voice_assignments"]
     if "voice_assignments" in changes:
-        given = _check_voices(script, session.tts_engine, changes["voice_assignments"])
+        given = _check_voices(script, changes["voice_assignments"])
         session.voice_assignments = {**session.voice_assignments, **given}
         fields.append("voice_assignments")
     if "current_scene_index" in changes or "current_line_index" in changes:

@@ -9,6 +9,10 @@ import tempfile
 
 os.environ["RUNTHRU_DATA_DIR"] = tempfile.mkdtemp(prefix="runthru-test-data-")
 os.environ["RUNTHRU_TEST_DATA_DIR"] = os.environ["RUNTHRU_DATA_DIR"]
+# Sessions and jobs default to espeak-ng here: it speaks a line in milliseconds, where the
+# natural voices take a few hundred, and most tests are about the machinery, not the sound.
+# The natural engine's own tests (tests/tts/test_natural_engine.py) clear this.
+os.environ.setdefault("RUNTHRU_TTS_ENGINE", "espeak")
 
 from runthru_site.datadir import prepare  # noqa: E402
 

@@ -171,7 +171,7 @@ class AudioClipAdmin(admin.ModelAdmin):
         clip = clip_find(pk)
         if clip is None:
             raise Http404
-        return FileResponse(open(cache.absolute(clip.path), "rb"), content_type="audio/wav")
+        return FileResponse(open(cache.absolute(clip.path), "rb"), content_type=cache.content_type(clip.path))
 
     def changelist_view(self, request, extra_context=None):
         _, total = script_audio_totals(None)

@@ -24,7 +24,9 @@ from scipy.signal import lfilter
 from tts_app.engines.base import Clip
 
 # Part of every cache key: bump it whenever postprocess() would give a different result.
-POSTPROCESS_VERSION = "pp1"
+# pp2: each line's emotion sets its loudness (a shout louder than a whisper), no longer all -20 LUFS.
+# -mp3: clips are stored as MP3 (encode_clip), not WAV.
+POSTPROCESS_VERSION = "pp2-mp3"
 
 TARGET_LUFS = -20.0  # integrated loudness every clip is normalised to
 PEAK_CEILING_DBFS = -1.0  # nothing leaves postprocess() louder than this
@@ -171,8 +173,29 @@ def encode_wav(clip: Clip) -> bytes:
     return buf.getvalue()
 
 
+# MP3 for storing and serving: every browser plays it (iPhone Safari included, where Opus
+# in Ogg does not play everywhere), and the libsndfile inside the soundfile wheel encodes it
+# with LAME, so no further package is needed. Constant 48 kbit/s: about an eighth of 16-bit
+# WAV at 22-24 kHz, and clear for speech.
+MP3_COMPRESSION_LEVEL = 0.75  # libsndfile's scale (0 best .. 1 smallest); 0.75 is 48 kbit/s at these rates
+
+
+def encode_mp3(clip: Clip) -> bytes:
+    """Mono MP3 bytes at a constant 48 kbit/s."""
+    x = np.clip(np.nan_to_num(_as_float32_mono(clip.samples)), -1.0, 1.0)
+    buf = io.BytesIO()
+    soundfile.write(buf, x, int(clip.sample_rate), format="MP3", subtype="MPEG_LAYER_III",
+                    compression_level=MP3_COMPRESSION_LEVEL, bitrate_mode="CONSTANT")
+    return buf.getvalue()
+
+
+def encode_clip(clip: Clip) -> bytes:
+    """How a made clip is stored and served (see cache.relative_path_for for its name)."""
+    return encode_mp3(clip)
+
+
 def decode_wav(data: bytes | bytearray | memoryview | str | os.PathLike) -> Clip:
-    """A Clip (float32 mono, channels averaged) from WAV bytes or a file path."""
+    """A Clip (float32 mono, channels averaged) from WAV (or MP3) bytes or a file path."""
     source = io.BytesIO(bytes(data)) if isinstance(data, bytes | bytearray | memoryview) else os.fspath(data)
     samples, rate = soundfile.read(source, dtype="float32", always_2d=True)
     return Clip(np.ascontiguousarray(samples.mean(axis=1), dtype=np.float32), int(rate))

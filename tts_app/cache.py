@@ -60,12 +60,19 @@ def audio_root() -> Path:
 def relative_path_for(key: str) -> str:
     if not re.fullmatch(r"[0-9a-f]{64}", key):
         raise ValueError("cache keys are 64 hex characters")
-    return f"{key[:2]}/{key}.wav"
+    return f"{key[:2]}/{key}.mp3"
 
 
-# The shape relative_path_for() writes: it has no ".." and no second separator, so it
-# cannot leave the cache and needs no resolve() (two realpath walks on every audio request).
-_OWN_SHAPE = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}\.wav")
+# The shape relative_path_for() writes (clips made before MP3 storage are .wav): it has no ".."
+# and no second separator, so it cannot leave the cache and needs no resolve() (two realpath
+# walks on every audio request).
+_OWN_SHAPE = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}\.(?:mp3|wav)")
+CONTENT_TYPES = {".mp3": "audio/mpeg", ".wav": "audio/wav"}
+
+
+def content_type(relative: str) -> str:
+    """What a stored clip is, from its name."""
+    return CONTENT_TYPES.get(Path(relative).suffix.lower(), "application/octet-stream")
 
 
 def absolute(relative: str) -> Path:

@@ -51,6 +51,8 @@ class LineSpec:
     key: str
     # Kept so a fallback engine can express the same emotion with its own controls.
     emotion: dict | None = None
+    # How much louder or quieter than the common target this line ends up (a shout, a whisper).
+    loudness_db: float = 0.0
 
     @property
     def emotion_hash(self) -> str:
@@ -76,12 +78,14 @@ def voice_file_hash(voice_id: str) -> str:
 
 def line_spec(*, text: str, engine: str, voice_id: str, emotion: dict | None, flat: bool = False) -> LineSpec:
     params = prosody.params_for(engine, emotion, flat=flat)
+    loudness_db = prosody.loudness_offset_db(emotion, flat=flat)
     key = cache.clip_key(
         text=text, engine=engine, engine_version=get_engine(engine).version(), voice_id=voice_id,
-        voice_file_hash=voice_file_hash(voice_id), params=params, postprocess_version=audio.POSTPROCESS_VERSION,
+        voice_file_hash=voice_file_hash(voice_id), params={**params, "loudness_db": loudness_db},
+        postprocess_version=audio.POSTPROCESS_VERSION,
     )
     return LineSpec(text=cache.normalise_text(text), engine=engine, voice_id=voice_id, params=params, key=key,
-                    emotion=emotion)
+                    emotion=None if flat else emotion, loudness_db=loudness_db)
 
 
 # --- who is making what ---------------------------------------------------------
@@ -177,7 +181,7 @@ def _make_one(spec: LineSpec) -> tuple[Clip, str]:
         request = SynthesisRequest(text=spec.text, voice_id=voice, params=params)
         for _attempt in range(2):  # a clip that fails the quality check is made once more
             try:
-                clip = audio.postprocess(engine_call(engine_name, [request])[0])
+                clip = audio.postprocess(engine_call(engine_name, [request])[0], loudness_offset_db=spec.loudness_db)
             except (EngineUnavailable, EngineFailed) as exc:
                 problems.append(f"{engine_name}: {exc}")
                 break
@@ -217,7 +221,7 @@ def _make_many(specs: list[LineSpec]) -> dict[str, tuple[Clip | None, str]]:
             except (EngineFailed, EngineUnavailable):
                 clips = [None] * len(chunk)
             for spec, raw in zip(chunk, clips, strict=True):
-                clip = audio.postprocess(raw) if raw is not None else None
+                clip = audio.postprocess(raw, loudness_offset_db=spec.loudness_db) if raw is not None else None
                 if clip is not None and audio.quality_problem(clip, spec.text) is None:
                     results[spec.key] = (clip, engine_name)
                     continue
@@ -258,7 +262,7 @@ def clips_make(items: list[tuple[LineSpec, str]], *, script_id: int | None = Non
             if clip is None:
                 failures[key] = engine_or_error
                 continue
-            spec, data = to_make[key], audio.encode_wav(clip)
+            spec, data = to_make[key], audio.encode_clip(clip)
             relative = cache.relative_path_for(key)
             try:
                 cache.write_atomic(relative, data)

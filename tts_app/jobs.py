@@ -44,9 +44,28 @@ class Outcome:
     seconds: float = 0.0
 
 
+def _rehearsal_order(script, role: str | None, start_scene: int, start_line: int) -> list[str]:
+    """The lines to make, the teen's current scene first (from their line on), then the scenes
+    after it, then the ones before: rehearsal can start while the rest is made."""
+    spoken = {el["id"] for el in spoken_lines(script, role)}
+    scenes = [[el["id"] for el in scene["elements"] if el["id"] in spoken] for scene in script.scenes]
+    if not scenes:
+        return []
+    current = min(max(0, int(start_scene or 0)), len(scenes) - 1)
+    elements = script.scenes[current]["elements"]
+    from_here = {el["id"] for el in elements[min(max(0, int(start_line or 0)), len(elements)):]}
+    ordered = [lid for lid in scenes[current] if lid in from_here]
+    ordered += [lid for lid in scenes[current] if lid not in from_here]
+    for scene in scenes[current + 1:] + scenes[:current]:
+        ordered += scene
+    return ordered
+
+
 def job_for(*, script, engine: str, user_role: str | None, voice_assignments: dict, session_id=None,
-            reuse: bool = True, enqueue: bool = True) -> GenerationJob:
-    """Start a job, or hand back the one already doing (or done with) the same work."""
+            start_scene: int = 0, start_line: int = 0, reuse: bool = True, enqueue: bool = True) -> GenerationJob:
+    """Start a job, or hand back the one already doing (or done with) the same work.
+
+    `start_scene`/`start_line` is where the teen is: those lines are made first."""
     role = user_role or ""
     fingerprint = job_fingerprint(script, engine, role, voice_assignments)
     with transaction.atomic():
@@ -58,7 +77,7 @@ def job_for(*, script, engine: str, user_role: str | None, voice_assignments: di
         )
         if reuse and existing and (existing.state != GenerationJob.State.DONE or existing.failed == 0):
             return existing
-        lines = [el["id"] for el in spoken_lines(script, role or None)]
+        lines = _rehearsal_order(script, role or None, start_scene, start_line)
         if not lines:
             raise UserError("There are no lines for RunThru to speak in this script.", code="nothing_to_generate")
         job = GenerationJob.objects.create(

@@ -8,7 +8,12 @@ something different:
 * espeak: rate (words/min), pitch 0-100, pitch range 0-100, volume 0-200, and a
   whisper voice variant;
 * chatterbox: exaggeration, cfg_weight, temperature;
-* indextts2: an 8-value emotion vector plus emo_alpha.
+* indextts2: an 8-value emotion vector plus emo_alpha;
+* natural (the bundled neural voices): pace, pitch in semitones, pitch range,
+  pauses between sentences and whisper, derived from the espeak columns.
+
+Loudness is the same for every engine: loudness_offset_db(), applied after
+normalisation, so a shout ends up louder than a whisper on every voice.
 
 `STYLES` below is the single table: one row per label, holding every engine's
 values at *full strength*. A cue's intensity only scales how far we move from
@@ -309,10 +314,38 @@ def loudness_offset_db(emotion: Any, flat: bool = False, direction: str | None =
     return round(strength * style.gain_db, 2)
 
 
-_DISPATCH = {"espeak": espeak_params, "chatterbox": chatterbox_params, "indextts2": indextts_params}
+# The natural voices read the espeak columns, converted to their own units, so the table keeps
+# one row per emotion: espeak's 175 words/min is pace 1.0, and one step of espeak's 0-100 pitch
+# scale is about 0.12 semitone (espeak spans some two octaves over it).
+NATURAL_SEMITONES_PER_PITCH_STEP = 0.12
+NATURAL_LIMITS = {"pace": (0.7, 1.4), "pitch_st": (-4.0, 4.0), "range": (0.4, 1.8), "pause": (0.5, 2.0)}
+
+
+def natural_params(emotion: Any, flat: bool = False, direction: str | None = None) -> dict:
+    """{"pace", "pitch_st", "range", "pause", "whisper"} for NaturalEngine (neutral: 1, 0, 1, 1, False)."""
+    style, strength = resolve(emotion, direction, flat)
+    pace = (ESPEAK_NEUTRAL["rate"] + strength * style.rate) / ESPEAK_NEUTRAL["rate"]
+    raw = {
+        "pace": pace,
+        "pitch_st": strength * style.pitch * NATURAL_SEMITONES_PER_PITCH_STEP,
+        "range": 1.0 + strength * style.range / 100.0,
+        # people slow down more between sentences than within them: a sad line gets longer pauses
+        "pause": 1.0 / (pace * pace),
+    }
+    out: dict = {key: round(_clamp(value, *NATURAL_LIMITS[key]), 3) for key, value in raw.items()}
+    out["whisper"] = bool(style.whisper and strength > 0)
+    return out
+
+
+_DISPATCH = {
+    "espeak": espeak_params,
+    "chatterbox": chatterbox_params,
+    "indextts2": indextts_params,
+    "natural": natural_params,
+}
 
 
 def params_for(engine_name: str, emotion: Any, flat: bool = False, direction: str | None = None) -> dict:
-    """Parameters for `engine_name` ("espeak", "chatterbox", "indextts2"); {} for an unknown engine."""
+    """Parameters for `engine_name` ("espeak", "chatterbox", "indextts2", "natural"); {} for an unknown engine."""
     fn = _DISPATCH.get(engine_name)
     return fn(emotion, flat=flat, direction=direction) if fn else {}

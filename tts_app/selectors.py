@@ -14,7 +14,7 @@ from scripts_app.selectors import is_user_line, script_element_by_id
 
 from . import cache
 from .clips import LineSpec, line_spec
-from .engines.registry import canonical_engine_name, engine_names, get_engine
+from .engines.registry import canonical_engine_name, engine_for_voice, engine_names, get_engine
 from .models import AudioClip, GenerationJob, JobLine, Voice
 
 
@@ -75,6 +75,12 @@ def voice_ids_for(engine: str) -> list[str]:
     return [v.id for v in voices_for(engine)]
 
 
+def castable_voice_ids() -> list[str]:
+    """Every voice a character may have: any voice of any engine that can run here."""
+    return [v.id for name in engine_names() if get_engine(name).availability().available
+            for v in get_engine(name).voices()]
+
+
 _WORD = re.compile(r"\w")
 
 
@@ -117,10 +123,18 @@ def engine_voice_required(engine: str) -> list[str]:
 
 
 def line_spec_for(element: dict, *, engine: str, voice_assignments: dict) -> LineSpec:
+    """The clip spec of a line: in the engine its character's voice belongs to (a cast can mix
+    engines); `engine`, the session's preferred one, speaks characters without a voice."""
+    voice = line_voice(voice_assignments, element, engine)
     return line_spec(
-        text=element["text"], engine=engine, voice_id=line_voice(voice_assignments, element, engine),
-        emotion=element.get("emotion"),
+        text=element["text"], engine=engine_for_voice(voice, engine), voice_id=voice, emotion=element.get("emotion"),
     )
+
+
+def _engines_stamp(engine: str, voice_assignments: dict) -> str:
+    """The versions of every engine a cast uses (each is part of its clips' keys)."""
+    names = sorted({engine, *(engine_for_voice(v, engine) for v in voice_assignments.values())})
+    return ";".join(f"{name}={get_engine(name).version()}" for name in names)
 
 
 def rehearsal_line_specs(script, *, user_role: str | None, engine: str,
@@ -144,7 +158,7 @@ def ready_keys(keys: set[str]) -> set[str]:
 def audio_readiness(script, *, user_role: str | None, engine: str, voice_assignments: dict) -> dict:
     """How many of the clips a rehearsal needs are ready."""
     keys = _rehearsal_keys(
-        script, script.parsed_hash, engine, get_engine(engine).version(), user_role,
+        script, script.parsed_hash, engine, _engines_stamp(engine, voice_assignments), user_role,
         json.dumps(voice_assignments, sort_keys=True), _voices_stamp(voice_assignments),
     )
     ready = ready_keys(set(keys))
@@ -177,7 +191,7 @@ _FOUND_CLIPS_MAX = 4096
 
 
 def clip_for_line(script, line_id: str, *, engine: str, voice_assignments: dict) -> AudioClip | None:
-    memo = (script.pk, script.parsed_hash, line_id, engine, get_engine(engine).version(),
+    memo = (script.pk, script.parsed_hash, line_id, engine, _engines_stamp(engine, voice_assignments),
             json.dumps(voice_assignments, sort_keys=True), _voices_stamp(voice_assignments))
     row = _found_clips.get(memo)
     if row is not None and cache.file_ok(row.path, row.size):

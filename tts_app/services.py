@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from runthru_site.errors import Unavailable, UserError
 
-from . import cache
+from . import cache, casting
 from .adhoc import AdhocClip, adhoc_clip_make
 from .clips import clip_ready, clip_synthesize, line_spec
 from .engines.base import EngineFailed, EngineUnavailable
-from .engines.registry import available_engine_names, default_engine_name, get_engine
+from .engines.registry import available_engine_names, default_engine_name, fallback_chain, get_engine
 from .selectors import engine_checked, engine_voice_required
 
 # Ad-hoc speech (/api/tts/synthesize, voice previews) is one speech, not a scene: 500 characters
@@ -28,14 +28,22 @@ def engine_for_new_session() -> str:
 
 
 def default_voice_assignments(*, script, user_role: str | None, engine: str) -> dict[str, str]:
-    """Distinct voices for the characters the user doesn't play, chosen the same
-    way every time: characters with the most lines get the first (most distinct) voices."""
-    voice_ids = get_engine(engine).default_voice_ids()
-    if not voice_ids:
+    """Voices for the characters the user doesn't play, chosen the same way every time:
+    each fits what the script says about the character (casting.py), and the characters
+    with the most lines get distinct voices first."""
+    # The preferred engine's voices first, then those of the engines it falls back to, so a
+    # cast bigger than one engine's voices still gets distinct voices (natural, then espeak-ng).
+    voices = []
+    for name in fallback_chain(engine):
+        eng = get_engine(name)
+        genders_by_voice = {v.id: v.gender for v in eng.voices()}
+        voices += [(vid, genders_by_voice.get(vid, "")) for vid in eng.default_voice_ids()]
+    if not voices:
         return {}
     others = [c for c in script.characters if c["id"] != user_role]
     others.sort(key=lambda c: (-c.get("line_count", 0), c["id"]))
-    return {c["id"]: voice_ids[i % len(voice_ids)] for i, c in enumerate(others)}
+    genders = casting.character_genders(script.characters, script.scenes)
+    return casting.cast(others, genders, voices)
 
 
 def synthesize_one(*, text: str, engine: str | None = None, voice_id: str | None = None, emotion: dict | None,

@@ -191,7 +191,9 @@ ui.engineSelect.addEventListener("change", async () => {
 
 async function renderVoices() {
   try {
-    voices = await api(`tts/voices?engine=${encodeURIComponent(session.tts_engine)}`);
+    // A cast can mix engines: every voice of every engine that can speak here, the session's engine first.
+    const usable = new Set(engines.filter((e) => e.available).map((e) => e.name));
+    voices = (await api("tts/voices")).filter((v) => usable.has(v.engine));
   } catch (error) {
     showError(error, renderVoices);
     voices = [];
@@ -201,8 +203,7 @@ async function renderVoices() {
     .filter((c) => c.id !== session.user_role);
   ui.voiceRows.replaceChildren(...others.map((c) => {
     const selectId = `voice-${c.id}`;
-    const select = el("select", { id: selectId, "aria-label": `Voice for ${c.name}` },
-      ...voices.map((v) => el("option", { value: v.id, selected: session.voice_assignments[c.id] === v.id }, v.name)));
+    const select = el("select", { id: selectId, "aria-label": `Voice for ${c.name}` }, ...voiceGroups(c.id));
     select.addEventListener("change", () => changeVoice(c.id, select.value, select));
     const preview = el("button", { type: "button", class: "small-button", "aria-label": `Hear ${c.name}'s voice` },
       "▶", el("span", { class: "btn-label" }, " Hear"));
@@ -210,6 +211,16 @@ async function renderVoices() {
     return el("tr", {}, el("th", { scope: "row" }, el("label", { for: selectId }, c.name)),
       el("td", {}, select), el("td", {}, preview));
   }));
+}
+
+function voiceGroups(characterId) {
+  const order = [session.tts_engine, ...engines.map((e) => e.name).filter((n) => n !== session.tts_engine)];
+  return order.filter((name) => voices.some((v) => v.engine === name)).map((name) => {
+    const engine = engines.find((e) => e.name === name);
+    return el("optgroup", { label: engine ? engine.label : name },
+      ...voices.filter((v) => v.engine === name).map((v) => el("option", {
+        value: v.id, selected: session.voice_assignments[characterId] === v.id }, v.name)));
+  });
 }
 
 async function changeVoice(character, voiceId, select) {

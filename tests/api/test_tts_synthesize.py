@@ -9,22 +9,35 @@ from tts_app import cache
 from .api_helpers import assert_error
 
 
-def speak(api, **fields):
+def speak(api, accept=None, **fields):
     body = {"text": "Shut the door before the wind takes the maps.", "engine": "espeak", "voice_id": "en-us-f2",
             **fields}
-    return api.post("/api/tts/synthesize", body, format="json")
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    return api.post("/api/tts/synthesize", body, format="json", **headers)
 
 
 def audio_files() -> list:
     return sorted(p for p in cache.audio_root().glob("*/*") if not p.name.startswith(".tmp-"))
 
 
-def test_it_speaks_a_line_as_wav(api):
+def test_it_speaks_a_line_as_mp3_a_sixth_of_the_wav_or_less(api):
     response = speak(api)
     assert response.status_code == 200
-    assert response["Content-Type"] == "audio/wav"
+    assert response["Content-Type"] == "audio/mpeg"
     data, rate = soundfile.read(io.BytesIO(response.content))
     assert len(data) / rate > 1.0
+    wav = speak(api, accept="audio/wav")
+    assert len(response.content) * 6 <= len(wav.content)
+
+
+def test_it_speaks_a_line_as_wav_when_asked(api):
+    response = speak(api, accept="audio/wav")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "audio/wav"
+    assert response.content[:4] == b"RIFF"
+    data, rate = soundfile.read(io.BytesIO(response.content))
+    assert len(data) / rate > 1.0
+    assert response["ETag"] != speak(api)["ETag"]  # two representations, two ETags
 
 
 def test_a_second_request_is_served_from_the_cache(api):
@@ -66,7 +79,15 @@ def test_an_engine_that_cannot_run_here_answers_503_with_a_reason(api):
 def test_it_plays_a_voice_preview(api):
     response = api.get("/api/tts/voices/espeak/en-gb-m3/preview")
     assert response.status_code == 200
-    assert response["Content-Type"] == "audio/wav"
+    assert response["Content-Type"] == "audio/mpeg"
+
+
+def test_every_natural_voice_has_a_preview(api):
+    for voice in api.get("/api/tts/voices?engine=natural").json():
+        response = api.get(voice["preview_url"])
+        assert response.status_code == 200, voice["id"]
+        data, rate = soundfile.read(io.BytesIO(response.content))
+        assert len(data) / rate > 1.5
 
 
 def test_a_preview_of_an_unknown_voice_is_refused(api):

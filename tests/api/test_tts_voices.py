@@ -28,6 +28,16 @@ def test_it_lists_at_least_twelve_espeak_voices(api):
     assert all(v["name"] and v["preview_url"].startswith("/api/tts/voices/espeak/") for v in espeak)
 
 
+def test_it_lists_the_natural_voices_with_ids_no_other_engine_uses(api):
+    voices = api.get("/api/tts/voices").json()
+    natural = [v for v in voices if v["engine"] == "natural"]
+    assert len(natural) >= 6
+    assert all(v["name"] and v["description"] and v["preview_url"].startswith("/api/tts/voices/natural/")
+               for v in natural)
+    ids = [v["id"] for v in voices]
+    assert len(ids) == len(set(ids))  # a voice id names one voice of one engine
+
+
 def test_it_filters_voices_by_engine(api):
     voices = api.get("/api/tts/voices?engine=espeak").json()
     assert voices and {v["engine"] for v in voices} == {"espeak"}

@@ -104,6 +104,10 @@ def test_sign_in_upload_cast_generate_rehearse_resume(live_server, browser, inli
     page.wait_for_selector("#voice-section:not([hidden])")
     assert page.locator("#voice-rows tr").count() == 3  # everyone but Maren
     assert page.locator("#engine-select option:checked").inner_text().startswith("eSpeak")
+    # A mixed cast: Tobias (who speaks first) gets a natural voice while the rest stay on espeak-ng.
+    with page.expect_response(lambda r: "/api/sessions/" in r.url and r.request.method == "PATCH") as patched:
+        page.select_option("#voice-tobias", "piper-joe")
+    assert patched.value.ok
     shoot(page, "3-cast")
 
     page.click("#generate-button")

@@ -82,14 +82,36 @@ def test_cancelling_stops_a_job_before_the_next_batch(script):
     assert AudioClip.objects.count() == 0
 
 
+def _without_natural_voices(monkeypatch):
+    """espeak-ng as the only fallback: it speaks the sample play in milliseconds."""
+    from tts_app.engines.base import Availability
+    from tts_app.engines.natural import NaturalEngine
+
+    monkeypatch.setattr(NaturalEngine, "availability", lambda self: Availability(False, "left out of this test"))
+
+
 @pytest.mark.parametrize("behaviour", ["fail", "nan", "silence", "long"])
 def test_a_broken_engine_falls_back_to_espeak_and_the_job_goes_on(script, monkeypatch, behaviour):
     engine = ScriptedEngine()
     engine.behaviour = behaviour
     use_engine(monkeypatch, engine)
+    _without_natural_voices(monkeypatch)
     job = job_run(job_id=_job(script, engine="scripted").pk)
     assert job.state == GenerationJob.State.DONE and job.failed == 0
     assert set(AudioClip.objects.values_list("engine", flat=True)) == {"espeak"}
+    _all_ready_clips_are_good()
+
+
+def test_a_broken_engine_falls_back_to_the_natural_voices_first(monkeypatch):
+    from scripts_app.services import script_create
+
+    small = script_create(source="# Short\n\n## Scene 1\n\n**ANNA:** Is anyone there?\n\n**BEN:** Only me.\n")
+    engine = ScriptedEngine()
+    engine.behaviour = "fail"
+    use_engine(monkeypatch, engine)
+    job = job_run(job_id=_job(small, engine="scripted", role="ben").pk)
+    assert job.state == GenerationJob.State.DONE and job.failed == 0
+    assert set(AudioClip.objects.values_list("engine", flat=True)) == {"natural"}
     _all_ready_clips_are_good()
 
 
@@ -141,9 +163,11 @@ def test_a_failure_at_the_rename_leaves_no_half_written_file(script, monkeypatch
 
 def test_an_engine_that_hangs_is_given_up_and_the_line_falls_back(script, monkeypatch, settings):
     engine = ScriptedEngine()
-    engine.delay = 5.0
+    engine.delay = 30.0
     use_engine(monkeypatch, engine)
-    settings.RUNTHRU_LINE_TIMEOUT = 0.05
+    _without_natural_voices(monkeypatch)
+    # Long enough for espeak-ng to make a line on a busy machine, far too short for the hung engine.
+    settings.RUNTHRU_LINE_TIMEOUT = 0.25
     job = job_run(job_id=_job(script, engine="scripted").pk)
     assert job.state == GenerationJob.State.DONE and job.failed == 0
     assert set(AudioClip.objects.values_list("engine", flat=True)) == {"espeak"}
@@ -152,7 +176,10 @@ def test_an_engine_that_hangs_is_given_up_and_the_line_falls_back(script, monkey
 def test_a_clip_another_worker_finishes_just_before_the_claim_is_not_made_again(script, monkeypatch):
     from tts_app import clips
 
-    use_engine(monkeypatch, ScriptedEngine())
+    class Counted(ScriptedEngine):
+        calls = 0  # its own count: a thread the hanging-engine test left asleep still counts ScriptedEngine's
+
+    use_engine(monkeypatch, Counted())
     first, second = _job(script, engine="scripted"), _job(script, engine="scripted", reuse=False)
     claim_many, raced = clips._claim_many, []
 
@@ -163,10 +190,9 @@ def test_a_clip_another_worker_finishes_just_before_the_claim_is_not_made_again(
         return claim_many(keys, owner)
 
     monkeypatch.setattr(clips, "_claim_many", other_worker_finishes_first)
-    ScriptedEngine.calls = 0
     first = job_run(job_id=first.pk)
     second.refresh_from_db()
     distinct = AudioClip.objects.all().values("key").distinct().count()
-    assert ScriptedEngine.calls == distinct == second.made
+    assert Counted.calls == distinct == second.made
     assert first.made == 0 and first.cached == first.total
     _all_ready_clips_are_good()

@@ -29,6 +29,8 @@ class Voice:
     name: str
     engine: str
     description: str = ""
+    # "female", "male", "child", or "" when the engine cannot say (an uploaded voice): casting reads it
+    gender: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,11 @@ class Engine(ABC):
 
     def default_voice_ids(self) -> list[str]:
         return [v.id for v in self.voices()]
+
+    def owns_voice(self, voice_id: str) -> bool:
+        """Whether this id is one of this engine's voices (ids are unique across engines).
+        Engines override it with a check that needs no listing."""
+        return any(v.id == voice_id for v in self.voices())
 
     # -- lifecycle ---------------------------------------------------------
     @property

@@ -297,6 +297,9 @@ class ChatterboxEngine(LocalWeightsEngine):
             voices.append(Voice(vid, voice_label(clip.stem), self.name, f"Cloned from {clip.name}"))
         return voices
 
+    def owns_voice(self, voice_id: str) -> bool:
+        return voice_id == DEFAULT_VOICE_ID or voice_id.startswith(REF_PREFIX)
+
     def _reference_path(self, voice_id: str) -> Path:
         if not voice_id.startswith(REF_PREFIX):
             raise EngineFailed(f"Chatterbox has no voice {voice_id!r}")

@@ -295,10 +295,16 @@ class EspeakEngine(Engine):
         return Availability(True)
 
     def voices(self) -> list[Voice]:
-        return [Voice(id=s.id, name=s.name, engine=self.name, description=s.description) for s in VOICE_SPECS]
+        return [
+            Voice(id=s.id, name=s.name, engine=self.name, description=s.description, gender=s.gender)
+            for s in VOICE_SPECS
+        ]
 
     def default_voice_ids(self) -> list[str]:
         return [s.id for s in VOICE_SPECS]
+
+    def owns_voice(self, voice_id: str) -> bool:
+        return voice_id in _SPECS_BY_ID
 
     def espeak_voice_name(self, voice_id: str, whisper: bool = False) -> str:
         """What is passed to espeak_SetVoiceByName for this voice, e.g. "en-us+whisperf"."""

@@ -144,6 +144,9 @@ class IndexTTS2Engine(LocalWeightsEngine):
             for clip in reference_clips(self.voices_dir)
         ]
 
+    def owns_voice(self, voice_id: str) -> bool:
+        return voice_id.startswith(REF_PREFIX)
+
     def _reference_path(self, voice_id: str) -> Path:
         if voice_id.startswith(REF_PREFIX):
             stem = voice_id[len(REF_PREFIX) :]

@@ -12,10 +12,13 @@ from .base import Engine, EngineUnavailable
 from .env import engine_env
 
 # Best first: the default engine is the first one that can run here, and a line
-# whose engine fails falls back to the next one in this list.
+# whose engine fails falls back to the next one in this list. The GPU engines only
+# count as available once a family has set them up; the natural voices come in the
+# wheels, so on an ordinary computer they are the default and espeak-ng the last resort.
 ENGINE_CLASSES = {
     "indextts2": "tts_app.engines.indextts:IndexTTS2Engine",
     "chatterbox": "tts_app.engines.chatterbox:ChatterboxEngine",
+    "natural": "tts_app.engines.natural:NaturalEngine",
     "espeak": "tts_app.engines.espeak:EspeakEngine",
 }
 
@@ -64,6 +67,16 @@ def default_engine_name() -> str:
         if get_engine(name).availability().available:
             return name
     return "espeak"
+
+
+def engine_for_voice(voice_id: str, preferred: str) -> str:
+    """The engine a voice belongs to: a cast may mix voices of every engine, and ids are unique
+    across engines. The preferred engine (the session's) is asked first, and keeps an id no
+    engine claims (it maps such ids onto its own voices)."""
+    for name in [preferred, *(n for n in ENGINE_CLASSES if n != preferred)]:
+        if name in ENGINE_CLASSES and get_engine(name).owns_voice(voice_id):
+            return name
+    return preferred
 
 
 def fallback_chain(name: str) -> list[str]:

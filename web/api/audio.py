@@ -56,8 +56,8 @@ class AudioLineView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("session", str, description="Use this rehearsal's voices and engine")],
         responses={
-            (200, "audio/wav"): OpenApiResponse(description="The clip"),
-            (206, "audio/wav"): OpenApiResponse(description="Part of the clip"),
+            (200, "audio/mpeg"): OpenApiResponse(description="The clip (MP3)"),
+            (206, "audio/mpeg"): OpenApiResponse(description="Part of the clip"),
             404: OpenApiResponse(description="Not generated yet"),
             416: OpenApiResponse(description="Range outside the clip"),
         },
@@ -82,7 +82,8 @@ class AudioLineView(APIView):
                 raise NotFound("That line isn't in this script.")
             raise NotFound("This line hasn't been generated yet. Press Generate first.", code="not_generated")
         try:
-            response = ranged(cache.absolute(row.path), row.size, request, f'"{row.key}"')
+            response = ranged(cache.absolute(row.path), row.size, request, f'"{row.key}"',
+                              content_type=cache.content_type(row.path))
         except (OSError, ValueError):
             raise NotFound("This line hasn't been generated yet. Press Generate first.", code="not_generated") from None
         response["X-RunThru-Engine"] = row.engine

@@ -140,7 +140,8 @@ class GenerateView(JsonErrorsMixin, APIView):
     def post(self, request, pk: str):
         session = session_get(pk)
         job = job_for(script=session.script, engine=session.tts_engine, user_role=session.user_role,
-                      voice_assignments=session.voice_assignments, session_id=session.pk)
+                      voice_assignments=session.voice_assignments, session_id=session.pk,
+                      start_scene=session.current_scene_index, start_line=session.current_line_index)
         return progress_stream(request, job.pk)
 
 

@@ -1,8 +1,12 @@
+import json
+
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import renderers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tts_app import audio
 from tts_app.selectors import engine_checked, engine_names_all, voices_for
 from tts_app.services import synthesize_one
 from tts_app.voices import voice_upload
@@ -36,20 +40,50 @@ class VoiceListView(APIView):
         return Response(VoiceSerializer(made, many=True).data, status=201)
 
 
-def wav_response(clip) -> HttpResponse:
-    """An ad-hoc clip (tts_app.adhoc.AdhocClip) as a WAV answer."""
-    response = HttpResponse(clip.data, content_type="audio/wav")
+_WAV_TYPES = ("audio/wav", "audio/x-wav", "audio/wave")
+
+
+class _AudioRenderer(renderers.BaseRenderer):
+    """Lets a client say Accept: audio/...; the views answer with an HttpResponse of audio,
+    and an error still goes out as the usual JSON body."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else json.dumps(data).encode()
+
+
+class Mp3Renderer(_AudioRenderer):
+    media_type, format = "audio/mpeg", "mp3"
+
+
+class WavRenderer(_AudioRenderer):
+    media_type, format = "audio/wav", "wav"
+
+
+AUDIO_RENDERERS = [renderers.JSONRenderer, Mp3Renderer, WavRenderer]
+
+
+def clip_response(clip, request) -> HttpResponse:
+    """An ad-hoc clip (tts_app.adhoc.AdhocClip) as it is stored, or as WAV for a client
+    that asks for it in Accept."""
+    data, content_type, etag = clip.data, clip.content_type, f'"{clip.key}"'
+    accept = request.headers.get("Accept", "")
+    if content_type != "audio/wav" and any(kind in accept for kind in _WAV_TYPES):
+        data, content_type, etag = audio.encode_wav(audio.decode_wav(data)), "audio/wav", f'"{clip.key}-wav"'
+    response = HttpResponse(data, content_type=content_type)
     response["X-RunThru-Engine"] = clip.engine
-    response["ETag"] = f'"{clip.key}"'
+    response["ETag"] = etag
+    response["Vary"] = "Accept"
     return response
 
 
 class SynthesizeView(APIView):
     throttle_classes = [AdhocSpeechThrottle]
+    renderer_classes = AUDIO_RENDERERS
+
     @extend_schema(
         request=SynthesizeSerializer,
         responses={
-            (200, "audio/wav"): OpenApiResponse(description="16-bit PCM WAV"),
+            (200, "audio/wav"): OpenApiResponse(description="WAV (MP3 when a script's clip has the same line)"),
             400: ErrorSerializer,
             503: ErrorSerializer,
         },
@@ -61,10 +95,12 @@ class SynthesizeView(APIView):
         v = data.validated_data
         clip = synthesize_one(text=v["text"], engine=v.get("engine"), voice_id=v.get("voice_id"),
                               emotion=v.get("emotion"), flat=v["flat"])
-        return wav_response(clip)
+        return clip_response(clip, request)
 
 
 class VoicePreviewView(APIView):
+    renderer_classes = AUDIO_RENDERERS
+
     @extend_schema(
         responses={(200, "audio/wav"): OpenApiResponse(description="A short sample"), 400: ErrorSerializer,
                    503: ErrorSerializer},
@@ -74,4 +110,4 @@ class VoicePreviewView(APIView):
         clip = synthesize_one(
             text="Hello! This is how I sound when I read your cues.", engine=engine, voice_id=voice_id, emotion=None
         )
-        return wav_response(clip)
+        return clip_response(clip, request)

@@ -1,0 +1,187 @@
+"""Default voices that fit the characters: what the script says about each one, then a voice to match.
+
+Pure functions on the parsed script (characters and scenes as plain dicts) and
+a list of voices; no database. Evidence, strongest first:
+
+1. words in the name: titles and roles (MRS LINDE, LADY CAPULET, FRIAR LAWRENCE, the BOY);
+2. pronouns in stage directions that name the character ("Enter NORA ... She is in
+   outdoor dress"), and in the directions attached to the character's own lines
+   ("calls out from his room");
+3. the first name, from gender-guesser's dictionary (offline), only when it is sure.
+
+A character nothing speaks for stays unknown and may get any voice. The parent
+can still change every voice; this only sets the defaults.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+FEMALE, MALE, CHILD = "female", "male", "child"
+
+# fmt: off
+_NAME_WORDS = {
+    FEMALE: {
+        "MRS", "MISS", "MS", "MADAM", "MADAME", "MME", "LADY", "DAME", "QUEEN", "PRINCESS", "DUCHESS", "COUNTESS",
+        "BARONESS", "EMPRESS", "MOTHER", "MUM", "MOM", "MAMA", "GRANDMOTHER", "GRANDMA", "GRANNY", "WIFE", "WIDOW",
+        "BRIDE", "DAUGHTER", "SISTER", "AUNT", "NIECE", "WOMAN", "LASS", "MAID", "MAIDEN", "MISTRESS", "NUN",
+        "ABBESS", "HOSTESS", "GODMOTHER", "NURSE", "GIRLFRIEND", "STEPMOTHER", "HEROINE", "WAITRESS", "ACTRESS",
+    },
+    MALE: {
+        "MR", "MISTER", "SIR", "LORD", "KING", "PRINCE", "DUKE", "EARL", "COUNT", "BARON", "EMPEROR", "FATHER",
+        "DAD", "PAPA", "GRANDFATHER", "GRANDPA", "HUSBAND", "WIDOWER", "GROOM", "SON", "BROTHER", "UNCLE", "NEPHEW",
+        "MAN", "GENTLEMAN", "LAD", "MASTER", "FRIAR", "MONK", "ABBOT", "SERVINGMAN", "HOST", "GODFATHER",
+        "BOYFRIEND", "STEPFATHER", "HERO", "WAITER", "FISHERMAN", "POLICEMAN", "WATCHMAN",
+    },
+    CHILD: {"BOY", "GIRL", "CHILD", "CHILDREN", "KID", "KIDS", "BABY", "INFANT", "TODDLER"},
+}
+# fmt: on
+_PLAIN_TITLES = {"DOCTOR", "DR", "CAPTAIN", "PROFESSOR", "COLONEL", "GENERAL", "JUDGE", "REVEREND", "OFFICER"}
+_WORD = re.compile(r"[A-Za-z]+")
+_PRONOUNS = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+_MALE_PRONOUNS = {"he", "him", "his", "himself"}
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n")
+# Pronouns need a clear majority: "she hands it to him" names two people.
+MIN_PRONOUNS = 2
+PRONOUN_MAJORITY = 2.0
+
+
+def gender_from_name(name: str) -> str | None:
+    """female / male / child from the words of a character's name, else None."""
+    words = {w.upper() for w in _WORD.findall(name or "")}
+    hits = [gender for gender, table in _NAME_WORDS.items() if words & table]
+    return hits[0] if len(hits) == 1 else None
+
+
+@functools.lru_cache(maxsize=1)
+def _detector():
+    import gender_guesser.detector
+
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+def gender_from_first_name(name: str) -> str | None:
+    """What gender-guesser is sure of for the name's first word that is not a title ("mostly" is not sure)."""
+    titles = set().union(*_NAME_WORDS.values())
+    words = [w for w in _WORD.findall(name or "") if w.upper() not in titles and len(w) > 1]
+    if not words:
+        return None
+    guess = _detector().get_gender(words[0].capitalize())
+    return guess if guess in (FEMALE, MALE) else None
+
+
+def _mention_patterns(characters: Sequence[dict]) -> dict[str, re.Pattern]:
+    """How each character is written in directions: as cued (NORA), or in title case (Nora, Mrs Linde).
+
+    Case matters: DOCTOR RANK is "Rank", never the word "rank".
+    """
+    patterns = {}
+    for character in characters:
+        forms = set()
+        for name in [character.get("name") or "", *(character.get("aliases") or [])]:
+            name = " ".join(name.split())
+            if len(name) < 2:
+                continue
+            forms.update({name.upper(), name.title()})
+            first, *rest = name.split()
+            if rest and (gender_from_name(first) is not None or first.upper().rstrip(".") in _PLAIN_TITLES):
+                # "DOCTOR RANK" is also just "Rank", "LADY CAPULET" just "Capulet"
+                forms.update({" ".join(rest).upper(), " ".join(rest).title()})
+        if forms:
+            alternatives = "|".join(sorted((re.escape(f).replace(r"\ ", r"\.?\s+") for f in forms), key=len,
+                                           reverse=True))
+            patterns[character["id"]] = re.compile(rf"(?<![A-Za-z])(?:{alternatives})(?![a-z])")
+    return patterns
+
+
+def _named(sentence: str, patterns: dict[str, re.Pattern]) -> set[str]:
+    return {cid for cid, pattern in patterns.items() if pattern.search(sentence)}
+
+
+def _count(votes: dict[str, Counter], who: str, sentence: str) -> None:
+    for pronoun in _PRONOUNS.findall(sentence):
+        votes[who][MALE if pronoun.lower() in _MALE_PRONOUNS else FEMALE] += 1
+
+
+def pronoun_votes(characters: Sequence[dict], scenes: Iterable[dict]) -> dict[str, Counter]:
+    """character id -> Counter of female/male pronouns that refer to it in stage directions."""
+    patterns = _mention_patterns(characters)
+    votes: dict[str, Counter] = {c["id"]: Counter() for c in characters}
+    for scene in scenes:
+        for element in scene.get("elements") or []:
+            if element.get("type") == "direction":
+                subject = None
+                for sentence in _SENTENCE.split(element.get("text") or ""):
+                    named = _named(sentence, patterns)
+                    if len(named) == 1:
+                        subject = next(iter(named))
+                    elif named:
+                        subject = None  # two people: "she" could be either
+                        continue
+                    if subject is not None:
+                        _count(votes, subject, sentence)
+            elif element.get("type") == "dialogue" and element.get("direction"):
+                speaker = element.get("character")
+                if speaker not in votes:
+                    continue
+                for sentence in _SENTENCE.split(element["direction"]):
+                    if not (_named(sentence, patterns) - {speaker}):
+                        _count(votes, speaker, sentence)
+    return votes
+
+
+def _decide(counter: Counter) -> str | None:
+    female, male = counter[FEMALE], counter[MALE]
+    if max(female, male) < MIN_PRONOUNS:
+        return None
+    if female >= PRONOUN_MAJORITY * male and female > male:
+        return FEMALE
+    if male >= PRONOUN_MAJORITY * female and male > female:
+        return MALE
+    return None
+
+
+def character_genders(characters: Sequence[dict], scenes: Iterable[dict]) -> dict[str, str | None]:
+    """character id -> "female", "male", "child" or None (unknown)."""
+    votes = pronoun_votes(characters, scenes)
+    out: dict[str, str | None] = {}
+    for character in characters:
+        name = character.get("name") or character["id"]
+        out[character["id"]] = (
+            gender_from_name(name) or _decide(votes[character["id"]]) or gender_from_first_name(name)
+        )
+    return out
+
+
+def _pool(gender: str | None, voices: Sequence[tuple[str, str]]) -> list[str]:
+    """The voices that fit, in casting order. A voice of unknown gender (a parent's uploaded
+    voice) fits anyone; a child gets a child's voice, else a woman's (the closest in pitch)."""
+    if gender is None:
+        return [vid for vid, _ in voices]
+    fitting = [vid for vid, g in voices if g in (gender, "")]
+    if gender == CHILD and not any(g == CHILD for _, g in voices):
+        fitting = [vid for vid, g in voices if g in (FEMALE, "")]
+    return fitting or [vid for vid, _ in voices]
+
+
+def cast(
+    characters: Sequence[dict], genders: dict[str, str | None], voices: Sequence[tuple[str, str]]
+) -> dict[str, str]:
+    """character id -> voice id. `characters` in billing order (most lines first); `voices`
+    as (id, gender) in casting order (the preferred engine's first). Each character gets the first fitting voice
+    nobody has yet, so the leads are distinct; once the fitting voices run out they are shared,
+    least used first."""
+    if not voices:
+        return {}
+    used: Counter = Counter()
+    order = {vid: i for i, (vid, _) in enumerate(voices)}
+    out = {}
+    for character in characters:
+        pool = _pool(genders.get(character["id"]), voices)
+        choice = min(pool, key=lambda vid: (used[vid], order[vid]))
+        used[choice] += 1
+        out[character["id"]] = choice
+    return out
