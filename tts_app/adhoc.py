@@ -5,7 +5,7 @@ Each unique text once stored its clip forever beside the scripts' clips: 8 reque
 characters wrote 160 MB in 6 s. A script's clips are kept until a parent removes them; these are
 only a convenience, so a full store forgets its oldest instead of filling the disk.
 
-Files only, no rows: ``<key>-<engine>.wav``, where the engine is the one that made the sound
+Files only, no rows: ``<key>-<engine>.mp3`` (stored like the scripts' clips), where the engine is the one that made the sound
 (it may be a fallback). A file's modification time is when it was last heard.
 """
 
@@ -20,7 +20,7 @@ from django.conf import settings
 
 from . import audio, cache
 
-_NAME = re.compile(r"([0-9a-f]{64})-([a-z0-9_]{1,40})\.wav")
+_NAME = re.compile(r"([0-9a-f]{64})-([a-z0-9_]{1,40})\.mp3")
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class AdhocClip:
     data: bytes
     engine: str
     key: str
+    content_type: str = "audio/mpeg"
 
 
 def store_dir() -> Path:
@@ -36,7 +37,7 @@ def store_dir() -> Path:
 
 def adhoc_find(key: str) -> AdhocClip | None:
     """The stored clip for `key`, marked as just heard; None when it was never made or was forgotten."""
-    for path in store_dir().glob(f"{key}-*.wav"):
+    for path in store_dir().glob(f"{key}-*.mp3"):
         match = _NAME.fullmatch(path.name)
         if match is None:
             continue
@@ -52,9 +53,9 @@ def adhoc_find(key: str) -> AdhocClip | None:
 def adhoc_store(key: str, engine: str, data: bytes) -> AdhocClip:
     """Keep a clip (written whole, or not at all), then forget the least recently heard ones
     until the store is within RUNTHRU_ADHOC_AUDIO_BYTES."""
-    if not _NAME.fullmatch(f"{key}-{engine}.wav"):
+    if not _NAME.fullmatch(f"{key}-{engine}.mp3"):
         raise ValueError("not a clip key and engine name")
-    cache.write_file_atomic(store_dir() / f"{key}-{engine}.wav", data)
+    cache.write_file_atomic(store_dir() / f"{key}-{engine}.mp3", data)
     adhoc_trim(settings.RUNTHRU_ADHOC_AUDIO_BYTES)
     return AdhocClip(data=data, engine=engine, key=key)
 
@@ -90,4 +91,4 @@ def adhoc_clip_make(spec, synthesize) -> AdhocClip:
     if found is not None:
         return found
     clip, engine_used = synthesize(spec)
-    return adhoc_store(spec.key, engine_used, audio.encode_wav(clip))
+    return adhoc_store(spec.key, engine_used, audio.encode_clip(clip))

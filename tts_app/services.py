@@ -70,7 +70,8 @@ def synthesize_one(*, text: str, engine: str | None = None, voice_id: str | None
     ready = clip_ready(spec.key)
     if ready is not None:
         try:
-            return AdhocClip(data=cache.absolute(ready.path).read_bytes(), engine=ready.engine, key=ready.key)
+            return AdhocClip(data=cache.absolute(ready.path).read_bytes(), engine=ready.engine, key=ready.key,
+                             content_type=cache.content_type(ready.path))
         except OSError:
             pass  # removed just now: make it below
     try:

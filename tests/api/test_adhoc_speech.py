@@ -23,13 +23,13 @@ def speak(api, text="Shut the door before the wind takes the maps."):
 
 
 def script_cache_files() -> list:
-    return sorted(p for p in cache.audio_root().rglob("*.wav") if not p.name.startswith(".tmp-"))
+    return sorted(p for p in cache.audio_root().rglob("*.*") if not p.name.startswith(".tmp-"))
 
 
 def adhoc_files() -> dict:
     from django.conf import settings
 
-    return {p.name: p.stat().st_size for p in settings.RUNTHRU_ADHOC_AUDIO_DIR.glob("*.wav")}
+    return {p.name: p.stat().st_size for p in settings.RUNTHRU_ADHOC_AUDIO_DIR.glob("*.mp3")}
 
 
 def test_ad_hoc_text_is_capped_at_500_characters(api):

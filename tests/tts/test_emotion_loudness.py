@@ -22,8 +22,9 @@ PLAY = """# Two Voices
 """
 
 
-def _loudness(row: AudioClip) -> tuple[float, float]:
-    clip = audio.decode_wav(cache.absolute(row.path))
+def _loudness(row) -> tuple[float, float]:
+    """(LUFS, seconds) of a script's clip row, or of an ad-hoc clip's bytes."""
+    clip = audio.decode_wav(cache.absolute(row.path) if isinstance(row, AudioClip) else row.data)
     return audio.measure_loudness(clip), clip.duration
 
 

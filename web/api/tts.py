@@ -83,7 +83,7 @@ class SynthesizeView(APIView):
     @extend_schema(
         request=SynthesizeSerializer,
         responses={
-            (200, "audio/wav"): OpenApiResponse(description="WAV (MP3 when a script's clip has the same line)"),
+            (200, "audio/mpeg"): OpenApiResponse(description="MP3; 16-bit PCM WAV with Accept: audio/wav"),
             400: ErrorSerializer,
             503: ErrorSerializer,
         },
@@ -102,7 +102,7 @@ class VoicePreviewView(APIView):
     renderer_classes = AUDIO_RENDERERS
 
     @extend_schema(
-        responses={(200, "audio/wav"): OpenApiResponse(description="A short sample"), 400: ErrorSerializer,
+        responses={(200, "audio/mpeg"): OpenApiResponse(description="A short sample (MP3)"), 400: ErrorSerializer,
                    503: ErrorSerializer},
         summary="Hear a voice",
     )
