@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
@@ -7,7 +8,39 @@ from runthru_site.errors import UserError
 
 from .models import Script
 from .parsing import UNTITLED
-from .services import clean_aliases, script_delete, script_from_upload, script_validate, title_from_filename
+from .services import (
+    clean_aliases,
+    script_delete,
+    script_from_upload,
+    script_restore,
+    script_soft_delete,
+    script_validate,
+    title_from_filename,
+)
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    """The list shows the library; deleted scripts wait under "Deleted", to be brought back."""
+
+    title = "where"
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Deleted (can be brought back)")]
+
+    def choices(self, changelist):
+        yield {"selected": self.value() is None, "query_string": changelist.get_query_string(remove=["deleted"]),
+               "display": "In the library"}
+        yield from list(super().choices(changelist))[1:]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(deleted_at=None)
+        return queryset.filter(deleted_at=None)
+
+
+UNDO_NOTE = (f"A deleted script can be brought back for {settings.RUNTHRU_UNDO_DAYS} days: "
+             "choose \"Deleted\" on the right, tick it, and pick \"Bring back\".")
 
 
 class ScriptAdminForm(forms.ModelForm):
@@ -75,14 +108,15 @@ class ScriptAdminForm(forms.ModelForm):
 @admin.register(Script)
 class ScriptAdmin(admin.ModelAdmin):
     form = ScriptAdminForm
-    list_display = ["title", "character_count", "line_count", "warning_count", "updated_at"]
+    list_display = ["title", "character_count", "line_count", "warning_count", "updated_at", "deleted_at"]
+    list_filter = [DeletedFilter]
     search_fields = ["title"]
     readonly_fields = ["structure", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "format", "upload", "markdown_source", "same_person"]}),
         ("What RunThru understood", {"fields": ["structure", "created_at", "updated_at"]}),
     ]
-    actions = ["delete_with_audio"]
+    actions = ["delete_with_audio", "restore", "delete_for_good"]
 
     @admin.display(description="Characters")
     def character_count(self, obj: Script) -> int:
@@ -103,14 +137,28 @@ class ScriptAdmin(admin.ModelAdmin):
         return render_to_string("admin/scripts_app/structure.html", {"script": obj})
 
     def delete_model(self, request, obj):
-        script_delete(script=obj)
+        script_soft_delete(script=obj)
+        self.message_user(request, f"{UNDO_NOTE}")
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            script_delete(script=obj)
+            script_soft_delete(script=obj)
 
-    @admin.action(description="Delete selected scripts and their audio")
+    @admin.action(description="Delete selected scripts (they can be brought back for a while)")
     def delete_with_audio(self, request, queryset):
         count = queryset.count()
         self.delete_queryset(request, queryset)
-        self.message_user(request, f"Deleted {count} script(s) and their audio.")
+        self.message_user(request, f"Deleted {count} script(s). {UNDO_NOTE}")
+
+    @admin.action(description="Bring back the selected deleted scripts")
+    def restore(self, request, queryset):
+        for obj in queryset:
+            script_restore(script=obj)
+        self.message_user(request, f"Brought back {queryset.count()} script(s), with their rehearsals and audio.")
+
+    @admin.action(description="Delete the selected scripts for good, with their audio (cannot be undone)")
+    def delete_for_good(self, request, queryset):
+        count = queryset.count()
+        for obj in queryset:
+            script_delete(script=obj)
+        self.message_user(request, f"Deleted {count} script(s) and their audio for good.")

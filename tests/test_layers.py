@@ -13,7 +13,8 @@ REPO = Path(__file__).resolve().parent.parent
 # Highest first: an app may import the apps after it, never the ones before it.
 LAYERS = ["web", "sessions_app", "tts_app", "scripts_app"]
 # The project package's modules every app may use; they import no app themselves.
-FOUNDATION = {"runthru_site.errors", "runthru_site.env", "runthru_site.datadir", "runthru_site.webservers"}
+FOUNDATION = {"runthru_site.errors", "runthru_site.env", "runthru_site.datadir", "runthru_site.webservers",
+              "runthru_site.supervisor", "runthru_site.proxies"}
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:
