@@ -17,15 +17,16 @@ django_asgi_app = PooledASGIHandler(threads=settings.RUNTHRU_HTTP_THREADS,
                                     stream_threads=settings.RUNTHRU_HTTP_STREAM_THREADS)
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
 from web.routing import websocket_urlpatterns  # noqa: E402
 
+from .ws_origin import SameOriginValidator  # noqa: E402
+
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(SessionMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": SameOriginValidator(SessionMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
 

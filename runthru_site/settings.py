@@ -8,11 +8,9 @@ channels_redis, cache) switch it over.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import dj_database_url
 
-from .datadir import BASE_DIR, data_dir, folders, local_secret_key
+from .datadir import BASE_DIR, data_dir, folders, local_secret_key, sqlite_file
 from .env import env_bool, env_int, env_list, env_str
 
 VERSION = "0.1.0"
@@ -58,7 +56,11 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", PRODUCTION)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY") else None
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# Forwarding headers count only from these addresses (IPs or networks); the proxy on this
+# machine by default. Everyone else's are dropped (runthru_site/proxies.py).
+RUNTHRU_TRUSTED_PROXIES = env_list("RUNTHRU_TRUSTED_PROXIES", ["127.0.0.1", "::1"]) if BEHIND_PROXY else []
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -66,6 +68,20 @@ X_FRAME_OPTIONS = "DENY"
 CORS_ALLOWED_ORIGINS = env_list("RUNTHRU_CORS_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_CREDENTIALS = True
+
+def _check_proxies(items: list[str]) -> None:
+    import ipaddress
+
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(f"RUNTHRU_TRUSTED_PROXIES: {item!r} is not an IP address or network") from None
+
+
+_check_proxies(RUNTHRU_TRUSTED_PROXIES)
 
 # --- Apps --------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -79,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "corsheaders",
     "django_q",
     "channels",
@@ -89,6 +106,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "runthru_site.proxies.ForwardedHeadersMiddleware",
     # Outermost, so even errors raised by other middleware reach /api/ clients as JSON.
     "web.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -136,7 +154,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": Path(env_str("RUNTHRU_SQLITE_PATH") or RUNTHRU_DB_DIR / "runthru.db"),
+            "NAME": sqlite_file(DATA_DIR),
             "OPTIONS": {
                 # Several processes (web + workers) write to one file: WAL lets
                 # readers run beside a writer, IMMEDIATE takes the write lock at
@@ -202,6 +220,8 @@ RUNTHRU_HTTP_THREADS = env_int("RUNTHRU_HTTP_THREADS", 2)
 RUNTHRU_HTTP_STREAM_THREADS = env_int("RUNTHRU_HTTP_STREAM_THREADS", 32)
 # Seconds one line may take before its engine counts as hung (neural engines on a CPU are slow).
 RUNTHRU_LINE_TIMEOUT = env_int("RUNTHRU_LINE_TIMEOUT", 120)
+# Tasks waiting this long while none start means the cluster is wedged: runthru restarts it.
+RUNTHRU_QUEUE_STALL_SECONDS = env_int("RUNTHRU_QUEUE_STALL_SECONDS", 60)
 # How many queue tasks one generation job is split over (they share its lines).
 RUNTHRU_WORKERS_PER_JOB = env_int("RUNTHRU_WORKERS_PER_JOB", Q_CLUSTER["workers"])
 if REDIS_URL:
@@ -219,6 +239,7 @@ LOGIN_URL = "/admin/login/"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "web.authentication.BearerTokenAuthentication",
+        "web.authentication.ParentSessionAuthentication",
         "web.authentication.PinSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["web.authentication.IsSignedIn"],
@@ -238,11 +259,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from our own static files: the docs work offline, and no CDN's "latest" runs here.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Sign-in tokens live this long; the cookie session matches it.
 RUNTHRU_TOKEN_HOURS = env_int("RUNTHRU_TOKEN_HOURS", 24 * 14)
 SESSION_COOKIE_AGE = RUNTHRU_TOKEN_HOURS * 3600
+
+# A deleted script can be brought back (in the admin) for this many days, then it goes for good.
+RUNTHRU_UNDO_DAYS = env_int("RUNTHRU_UNDO_DAYS", 30)
 
 # Largest request body the API accepts (a long play is ~200 KB of text).
 RUNTHRU_MAX_BODY_BYTES = env_int("RUNTHRU_MAX_BODY_BYTES", 2 * 1024 * 1024)

@@ -32,24 +32,36 @@ def daphne_options() -> list[str]:
     return ["--access-log", access_log] if access_log else ["-v", "0"]
 
 
-def start_daphne(python: str, host: str, port: int, count: int, app: str = APP, tls_endpoint: str | None = None,
-                 **popen) -> list[subprocess.Popen]:
-    """One daphne process, or several sharing one listening socket (the kernel hands each
-    new connection to whichever process is free to accept it). A TLS endpoint (for phones on
-    the home network) is served by the first process only: two cannot bind the same port."""
-    extra = ["-e", tls_endpoint] if tls_endpoint else []
-    if count == 1:
-        return [subprocess.Popen([python, "-m", SERVE, *daphne_options(), *extra, "-b", host, "-p", str(port), app],
-                                 **popen)]
+def open_listener(host: str, port: int) -> socket.socket:
+    """One listening socket for every web process: the kernel hands each new connection to
+    whichever process is free to accept it. Held by the parent, so a process that restarts
+    takes up the same socket, and connections wait in its queue meanwhile instead of failing."""
     listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind((host, port))
     listener.listen(1024)
     listener.set_inheritable(True)
+    return listener
+
+
+def daphne_on(listener: socket.socket, python: str, app: str = APP, tls_endpoint: str | None = None,
+              **popen) -> subprocess.Popen:
+    """A web process on the shared socket; with a TLS endpoint (phones on the home network) it
+    also serves that port, which only one process can bind."""
+    fd = listener.fileno()
+    extra = ["-e", tls_endpoint] if tls_endpoint else []
+    return subprocess.Popen([python, "-m", SERVE, *daphne_options(), *extra, "--fd", str(fd), app], pass_fds=[fd],
+                            **popen)
+
+
+def start_daphne(python: str, host: str, port: int, count: int, app: str = APP, **popen) -> list[subprocess.Popen]:
+    """One daphne process, or several sharing one listening socket (for the load benchmark;
+    ``manage.py runthru`` keeps the socket and restarts processes that die)."""
+    if count == 1:
+        return [subprocess.Popen([python, "-m", SERVE, *daphne_options(), "-b", host, "-p", str(port), app],
+                                 **popen)]
+    listener = open_listener(host, port)
     try:
-        fd = str(listener.fileno())
-        return [subprocess.Popen([python, "-m", SERVE, *daphne_options(), *(extra if i == 0 else []), "--fd", fd, app],
-                                 pass_fds=[listener.fileno()], **popen)
-                for i in range(count)]
+        return [daphne_on(listener, python, app, **popen) for _ in range(count)]
     finally:
         listener.close()  # the children hold their own copies

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,6 +21,8 @@ from .services import (
     is_document,
     script_delete,
     script_from_upload,
+    script_restore,
+    script_soft_delete,
     script_validate,
     title_from_filename,
     upload_format,
@@ -28,6 +31,30 @@ from .services import (
 _CONTENT_TYPES = {"pdf": "application/pdf",
                   "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                   "odt": "application/vnd.oasis.opendocument.text", "fdx": "application/xml"}
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    """The list shows the library; deleted scripts wait under "Deleted", to be brought back."""
+
+    title = "where"
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Deleted (can be brought back)")]
+
+    def choices(self, changelist):
+        yield {"selected": self.value() is None, "query_string": changelist.get_query_string(remove=["deleted"]),
+               "display": "In the library"}
+        yield from list(super().choices(changelist))[1:]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(deleted_at=None)
+        return queryset.filter(deleted_at=None)
+
+
+UNDO_NOTE = (f"A deleted script can be brought back for {settings.RUNTHRU_UNDO_DAYS} days: "
+             "choose \"Deleted\" on the right, tick it, and pick \"Bring back\".")
 
 
 class ScriptAdminForm(forms.ModelForm):
@@ -105,14 +132,15 @@ class ScriptAdminForm(forms.ModelForm):
 @admin.register(Script)
 class ScriptAdmin(admin.ModelAdmin):
     form = ScriptAdminForm
-    list_display = ["title", "character_count", "line_count", "warning_count", "updated_at"]
+    list_display = ["title", "character_count", "line_count", "warning_count", "updated_at", "deleted_at"]
+    list_filter = [DeletedFilter]
     search_fields = ["title"]
     readonly_fields = ["original", "structure", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "format", "upload", "original", "markdown_source", "same_person"]}),
         ("What RunThru understood", {"fields": ["structure", "created_at", "updated_at"]}),
     ]
-    actions = ["delete_with_audio"]
+    actions = ["delete_with_audio", "restore", "delete_for_good"]
 
     # -- the PDF or Word file a script was read from -------------------------------------------
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -195,14 +223,28 @@ class ScriptAdmin(admin.ModelAdmin):
         return render_to_string("admin/scripts_app/structure.html", {"script": obj})
 
     def delete_model(self, request, obj):
-        script_delete(script=obj)
+        script_soft_delete(script=obj)
+        self.message_user(request, f"{UNDO_NOTE}")
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            script_delete(script=obj)
+            script_soft_delete(script=obj)
 
-    @admin.action(description="Delete selected scripts and their audio")
+    @admin.action(description="Delete selected scripts (they can be brought back for a while)")
     def delete_with_audio(self, request, queryset):
         count = queryset.count()
         self.delete_queryset(request, queryset)
-        self.message_user(request, f"Deleted {count} script(s) and their audio.")
+        self.message_user(request, f"Deleted {count} script(s). {UNDO_NOTE}")
+
+    @admin.action(description="Bring back the selected deleted scripts")
+    def restore(self, request, queryset):
+        for obj in queryset:
+            script_restore(script=obj)
+        self.message_user(request, f"Brought back {queryset.count()} script(s), with their rehearsals and audio.")
+
+    @admin.action(description="Delete the selected scripts for good, with their audio (cannot be undone)")
+    def delete_for_good(self, request, queryset):
+        count = queryset.count()
+        for obj in queryset:
+            script_delete(script=obj)
+        self.message_user(request, f"Deleted {count} script(s) and their audio for good.")

@@ -29,6 +29,9 @@ class Script(models.Model):
     warning_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Deleting only hides a script (with its rehearsals and audio) for RUNTHRU_UNDO_DAYS, so a
+    # slip loses nothing: a parent brings it back in the admin. Then it goes for good.
+    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["-updated_at"]

@@ -7,15 +7,20 @@ from runthru_site.errors import NotFound
 from .models import Script
 
 
+def live_scripts():
+    """Scripts that are not deleted (a deleted one waits in the admin, to be brought back)."""
+    return Script.objects.filter(deleted_at=None)
+
+
 def script_list():
     """Scripts for a list: the counts, never the parsed JSON or the source (megabytes each)."""
-    return Script.objects.only("id", "title", "character_count", "line_count", "scene_count", "updated_at",
+    return live_scripts().only("id", "title", "character_count", "line_count", "scene_count", "updated_at",
                                "created_at")
 
 
 def script_get(script_id) -> Script:
     try:
-        return Script.objects.get(pk=int(script_id))
+        return live_scripts().get(pk=int(script_id))
     except (Script.DoesNotExist, ValueError, TypeError):
         raise NotFound("We couldn't find that script. It may have been deleted.") from None
 

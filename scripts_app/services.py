@@ -9,6 +9,7 @@ import re
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from runthru_site.errors import UserError
 
@@ -250,6 +251,15 @@ def script_sample_load(*, path) -> Script | None:
     if Script.objects.exists() or not path.exists():
         return None
     return script_create(source=path.read_text(encoding="utf-8"))
+
+
+def script_soft_delete(*, script: Script) -> None:
+    """Hide the script, its rehearsals and audio; script_restore undoes it."""
+    Script.objects.filter(pk=script.pk, deleted_at=None).update(deleted_at=timezone.now())
+
+
+def script_restore(*, script: Script) -> None:
+    Script.objects.filter(pk=script.pk).update(deleted_at=None)
 
 
 def script_delete(*, script: Script) -> None:

@@ -3,16 +3,22 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.urls import path
 
+from . import limits
+from .admin_login import LimitedAdminLoginForm
 from .attempts import recordings_purge
-from .models import AccessPin, ApiToken, RehearsalSession, SignInFailure
+from .models import AccessPin, ApiToken, KnownDevice, RehearsalSession, SignInFailure
 from .progress import progress_summary, session_progress
-from .signin import lockouts_clear, pin_is_valid_format, pin_set
+from .signin import PIN_RULE, lockouts_clear, new_devices_wait, pin_is_valid_new, pin_set
+
+admin.site.login_form = LimitedAdminLoginForm
 
 
 class PinForm(forms.ModelForm):
     new_pin = forms.CharField(
-        label="New PIN", min_length=4, max_length=8, widget=forms.PasswordInput(render_value=False),
-        help_text="4 to 8 digits. The teen signs in with this.",
+        label="New PIN", min_length=limits.PIN_MIN_DIGITS, max_length=limits.PIN_MAX_DIGITS,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=f"{limits.PIN_MIN_DIGITS} to {limits.PIN_MAX_DIGITS} digits. The teen signs in with this. "
+                  "Saving a new PIN signs every device out, so each one signs in again with the new PIN.",
     )
 
     class Meta:
@@ -21,8 +27,8 @@ class PinForm(forms.ModelForm):
 
     def clean_new_pin(self):
         pin = self.cleaned_data["new_pin"]
-        if not pin_is_valid_format(pin):
-            raise forms.ValidationError("The PIN must be 4 to 8 digits.")
+        if not pin_is_valid_new(pin):
+            raise forms.ValidationError(PIN_RULE)
         return pin
 
 
@@ -38,17 +44,30 @@ class AccessPinAdmin(admin.ModelAdmin):
         saved = pin_set(pin=form.cleaned_data["new_pin"])
         # The admin logs str(obj) next, which shows when the PIN changed.
         obj.pk, obj.pin_hash, obj.updated_at = saved.pk, saved.pin_hash, saved.updated_at
+        self.message_user(request, "Every device was signed out. Sign in again with the new PIN.", messages.WARNING)
 
 
 @admin.register(SignInFailure)
 class SignInFailureAdmin(admin.ModelAdmin):
-    list_display = ["client_address", "created_at"]
-    list_filter = ["client_address"]
+    list_display = ["kind", "client_address", "username", "device", "created_at"]
+    list_filter = ["kind", "client_address"]
+    readonly_fields = ["kind", "client_address", "username", "device", "created_at"]
     actions = ["clear_all"]
     change_list_template = "admin/sessions_app/signinfailure/change_list.html"
 
     def has_add_permission(self, request):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        waits = []
+        for kind, what in ((SignInFailure.Kind.PIN, "sign in with the PIN"),
+                           (SignInFailure.Kind.ADMIN, "log in to this admin")):
+            wait = new_devices_wait(kind=kind)
+            if wait:
+                minutes = max(1, round(wait / 60))
+                waits.append(f"Because of many wrong guesses, a device that never signed in before must wait "
+                             f"{minutes} minute(s) to {what}. Devices that signed in before are not affected.")
+        return super().changelist_view(request, {**(extra_context or {}), "runthru_waits": waits})
 
     def get_urls(self):
         return [path("clear/", self.admin_site.admin_view(self.clear_view), name="clear-lockouts")] + super().get_urls()
@@ -73,6 +92,21 @@ class ApiTokenAdmin(admin.ModelAdmin):
     exclude = ["key_hash"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(KnownDevice)
+class KnownDeviceAdmin(admin.ModelAdmin):
+    """Delete a device here to stop trusting it (it keeps any sign-in it has; change the PIN to end those)."""
+
+    list_display = ["__str__", "client_address", "last_signed_in_at"]
+    readonly_fields = ["created_at", "last_signed_in_at", "client_address"]
+    exclude = ["key_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

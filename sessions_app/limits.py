@@ -1,19 +1,37 @@
 """Every rate limit in RunThru, in one place.
 
-A 4-digit PIN has 10,000 values. With these budgets a stranger on the network
-needs years to try them all, while a teen who mistypes gets five tries.
+What they buy, honestly: new PINs have 6 to 8 digits (1,000,000+ values). One address may
+guess 5 times per 15 minutes (480 a day). Many addresses together get 100 wrong guesses a
+day, then each further wrong guess doubles the wait for every new device, up to an hour:
+about 130 guesses a day in all, so trying every 6-digit PIN takes over 20 years (half that
+on average). A 4-digit PIN kept from an older install falls in about 40 days on average;
+set a new one.
+
+The budget for everyone together is no denial-of-service switch: a device that signed in
+with the right PIN before (its cookie says so) is counted on its own and never waits for
+the others, and a parent sees the wait, and can clear it, in the admin.
+Admin passwords get the same rules, counted apart from PINs.
 """
 
 from datetime import timedelta
 
-# Wrong PINs from one address: 5 per 15 minutes, then wait.
+# Wrong PINs from one address (or one trusted device): 5 per 15 minutes, then wait.
 PIN_FAILURES_PER_ADDRESS = 5
 PIN_ADDRESS_WINDOW = timedelta(minutes=15)
 
-# Wrong PINs from everywhere together: 100 per day, then nobody can sign in
-# until the oldest failure ages out or a parent clears lock-outs in the admin.
+# Wrong PINs from everywhere together: 100 a day are free; after that a new device waits
+# a minute after the latest wrong PIN, twice as long after each further one, at most an hour.
 PIN_FAILURES_OVERALL = 100
 PIN_OVERALL_WINDOW = timedelta(days=1)
+PIN_OVERALL_FIRST_WAIT = timedelta(minutes=1)
+PIN_OVERALL_MAX_WAIT = timedelta(hours=1)
+
+# New PINs: at least this many digits (checking still accepts a shorter PIN set earlier).
+PIN_MIN_DIGITS = 6
+PIN_MAX_DIGITS = 8
+
+# How long a device stays trusted after its last good sign-in.
+DEVICE_TRUST = timedelta(days=365)
 
 # Speech made on request (/api/tts/synthesize), per signed-in device: 20 a minute. Each is at
 # most 500 characters (tts_app.services.SYNTHESIZE_MAX_CHARS), so a device can ask for about

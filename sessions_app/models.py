@@ -32,18 +32,42 @@ class ApiToken(models.Model):
         return f"Signed in {self.created_at:%Y-%m-%d %H:%M} from {self.client_address or 'unknown'}"
 
 
-class SignInFailure(models.Model):
-    """One wrong PIN. Counted in the database so every process sees the same count."""
+class KnownDevice(models.Model):
+    """A browser or app that signed in with the right PIN before (a long-lived cookie holds
+    its key; only a hash is kept). A flood of wrong PINs from elsewhere never locks it out."""
 
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_signed_in_at = models.DateTimeField(auto_now_add=True)
+    client_address = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "trusted device"
+
+    def __str__(self) -> str:
+        return f"Device first seen {self.created_at:%Y-%m-%d %H:%M} at {self.client_address or 'unknown'}"
+
+
+class SignInFailure(models.Model):
+    """One wrong PIN or admin password. Counted in the database so every process sees the same count."""
+
+    class Kind(models.TextChoices):
+        PIN = "pin", "PIN"
+        ADMIN = "admin", "admin password"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.PIN)
     client_address = models.CharField(max_length=64, db_index=True)
+    device = models.ForeignKey(KnownDevice, null=True, blank=True, on_delete=models.CASCADE)
+    username = models.CharField(max_length=150, blank=True, help_text="For admin logins: the name that was tried.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = "wrong PIN attempt"
+        verbose_name = "wrong PIN or password"
+        verbose_name_plural = "wrong PINs and passwords"
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.client_address} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.get_kind_display()} from {self.client_address} at {self.created_at:%Y-%m-%d %H:%M:%S}"
 
 
 class RehearsalSession(models.Model):

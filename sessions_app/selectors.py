@@ -36,8 +36,13 @@ def script_by_id(raw) -> Script:
     return script_get(script_id)
 
 
+def _live_sessions():
+    # A deleted script's rehearsals are hidden with it (and come back with it).
+    return RehearsalSession.objects.filter(script__deleted_at=None)
+
+
 def session_list(*, script_id=None):
-    qs = RehearsalSession.objects.select_related("script").order_by("-created_at")
+    qs = _live_sessions().select_related("script").order_by("-created_at")
     if script_id is not None:
         qs = qs.filter(script_id=script_id)
     return qs
@@ -51,14 +56,14 @@ def _one_session(queryset, session_id) -> RehearsalSession:
 
 
 def session_get(session_id) -> RehearsalSession:
-    return _one_session(RehearsalSession.objects.select_related("script"), session_id)
+    return _one_session(_live_sessions().select_related("script"), session_id)
 
 
 def session_for_audio(session_id) -> RehearsalSession:
     """session_get without the script's text and parsed JSON: an audio request usually only
     needs the script's id and version (tts_app.selectors.clip_for_line remembers found clips),
     and decoding a whole play's JSON on every clip would cost more than serving the clip."""
-    queryset = RehearsalSession.objects.select_related("script").defer("script__markdown_source",
+    queryset = _live_sessions().select_related("script").defer("script__markdown_source",
                                                                       "script__parsed_json")
     return _one_session(queryset, session_id)
 

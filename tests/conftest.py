@@ -50,8 +50,8 @@ def script(sample_text):
 def signed_in(client):
     from sessions_app.signin import pin_set
 
-    pin_set(pin="2468")
-    response = client.post("/api/auth/verify", {"pin": "2468"}, content_type="application/json",
+    pin_set(pin="246813")
+    response = client.post("/api/auth/verify", {"pin": "246813"}, content_type="application/json",
                            HTTP_HOST="localhost")
     assert response.status_code == 200
     return response.json()["token"]

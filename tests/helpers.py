@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -128,3 +130,35 @@ async def run_job_and_listen(ws, job) -> list[dict]:
         messages.append(await ws.receive_json_from(timeout=30))
     await runner
     return messages
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def children(pid: int) -> set[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return {int(x) for x in out.split()}
+
+
+def start_runthru(tmp_path, popen: dict | None = None, **extra) -> tuple[subprocess.Popen, int, list[str]]:
+    """`manage.py runthru` in a fresh data folder, as a family starts it; its output keeps
+    arriving in the returned list."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "REDIS_URL", "RUNTHRU_SQLITE_PATH", "DJANGO_SETTINGS_MODULE")}
+    env |= {"RUNTHRU_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1", **extra}
+    proc = subprocess.Popen([sys.executable, "manage.py", "runthru", "--port", str(port)], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **(popen or {}))
+    lines: list[str] = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        assert line, "runthru stopped before it was running:\n" + "".join(lines)
+        lines.append(line)
+        if "RunThru is running" in line:
+            break
+    threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()  # keep reading
+    return proc, port, lines

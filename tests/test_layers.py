@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parent.parent
 LAYERS = ["web", "sessions_app", "tts_app", "scripts_app"]
 # The project package's modules every app may use; they import no app themselves.
 FOUNDATION = {"runthru_site.errors", "runthru_site.env", "runthru_site.datadir", "runthru_site.webservers",
-              "runthru_site.files", "runthru_site.tls"}
+              "runthru_site.files", "runthru_site.tls", "runthru_site.supervisor", "runthru_site.proxies"}
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:

@@ -5,8 +5,8 @@ Each unique text once stored its clip forever beside the scripts' clips: 8 reque
 characters wrote 160 MB in 6 s. A script's clips are kept until a parent removes them; these are
 only a convenience, so a full store forgets its oldest instead of filling the disk.
 
-Files only, no rows: ``<key>-<engine>.mp3`` (stored like the scripts' clips), where the engine is the one that made the sound
-(it may be a fallback). A file's modification time is when it was last heard.
+Files only, no rows: ``<key>-<engine>.mp3`` (MP3, like the scripts' clips), where the engine is the one
+that made the sound (it may be a fallback). A file's modification time is when it was last heard.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from . import events
 from .clips import clips_make, owner_is_dead, process_owner
 from .engines.registry import engine_names, get_engine
 from .models import GenerationJob, JobEvent, JobLine
+from .queue_watch import ticket_issue
 from .selectors import job_fingerprint, line_spec_for, spoken_lines
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,8 @@ def _rehearsal_order(script, role: str | None, start_scene: int, start_line: int
 
 
 def job_for(*, script, engine: str, user_role: str | None, voice_assignments: dict, session_id=None,
-            start_scene: int = 0, start_line: int = 0, reuse: bool = True, enqueue: bool = True) -> GenerationJob:
+            start_scene: int = 0, start_line: int = 0, reuse: bool = True, enqueue: bool = True,
+            requested_by: int | None = None) -> GenerationJob:
     """Start a job, or hand back the one already doing (or done with) the same work.
 
     `start_scene`/`start_line` is where the teen is: those lines are made first."""
@@ -82,7 +84,7 @@ def job_for(*, script, engine: str, user_role: str | None, voice_assignments: di
             raise UserError("There are no lines for RunThru to speak in this script.", code="nothing_to_generate")
         job = GenerationJob.objects.create(
             script=script, session_id=session_id, engine=engine, user_role=role, voice_assignments=voice_assignments,
-            fingerprint=fingerprint, total=len(lines),
+            fingerprint=fingerprint, total=len(lines), requested_by=requested_by,
         )
         JobLine.objects.bulk_create(JobLine(job=job, position=i, line_id=lid) for i, lid in enumerate(lines))
         if enqueue:
@@ -95,7 +97,7 @@ def job_enqueue(*, job_id: int) -> None:
     from django_q.tasks import async_task
 
     for _ in range(max(1, settings.RUNTHRU_WORKERS_PER_JOB)):
-        async_task("tts_app.tasks.run_job", job_id, group="generation")
+        async_task("tts_app.tasks.run_job", job_id, ticket_issue(job_id=job_id), group="generation")
 
 
 def job_cancel(*, job: GenerationJob) -> GenerationJob:

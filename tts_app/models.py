@@ -93,6 +93,8 @@ class GenerationJob(models.Model):
     cached = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     cancel_requested = models.BooleanField(default=False)
+    # The signed-in device (sign-in token id) that started it: a teen may stop only their own.
+    requested_by = models.PositiveBigIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -154,3 +156,15 @@ class JobEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class QueueTicket(models.Model):
+    """One task put on the queue for a job, marked when a worker starts it. Tasks waiting
+    while none start means the cluster is wedged (see tts_app/queue_watch.py)."""
+
+    job = models.ForeignKey(GenerationJob, on_delete=models.CASCADE, related_name="+")
+    enqueued_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"task for job {self.job_id}, queued {self.enqueued_at:%H:%M:%S}"

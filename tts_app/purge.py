@@ -11,8 +11,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from scripts_app.models import Script
+from scripts_app.services import script_delete
 
 from . import cache
 from .models import AudioClip, ClipClaim
@@ -101,3 +105,12 @@ def _repair(report: PurgeReport, busy: set[str], dry_run: bool) -> None:
             continue
         report.files += 1
         report.bytes += path.stat().st_size if dry_run else cache.remove(relative)
+
+
+def purge_deleted_scripts(*, older_than_days: int | None = None) -> int:
+    """Scripts deleted longer ago than the undo time go for good, with their audio."""
+    days = settings.RUNTHRU_UNDO_DAYS if older_than_days is None else older_than_days
+    expired = list(Script.objects.filter(deleted_at__lt=timezone.now() - timedelta(days=days)))
+    for script in expired:
+        script_delete(script=script)
+    return len(expired)

@@ -1,13 +1,18 @@
-"""Two ways to be signed in: a Bearer token (separate frontend) or the cookie
-session our own pages use (with CSRF). Both come from one PIN sign-in."""
+"""Who is asking: the teen, signed in with the PIN (a Bearer token for a separate frontend,
+or the cookie session our own pages use, with CSRF), or a parent, signed in to the admin
+(a Django staff session).
+
+The teen rehearses, uploads and edits scripts, chooses voices and starts generating.
+Only a parent deletes scripts (undoably), uploads voices, stops generation another device
+started, and purges audio (the admin and the purge_audio command)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from rest_framework import authentication, exceptions, permissions
 
+from runthru_site.errors import UserError
 from sessions_app.signin import SESSION_KEY, token_by_id, token_lookup
 
 
@@ -18,17 +23,20 @@ class Rehearser:
     token_id: int
     is_authenticated: bool = True
     is_active: bool = True
+    is_parent = False
     pk = None
 
 
-def client_address(request) -> str:
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            # The last entry is the one our proxy added; earlier ones are whatever the
-            # client sent, and trusting them would let each guess claim a new address.
-            return forwarded.split(",")[-1].strip()[:64] or "unknown"
-    return request.META.get("REMOTE_ADDR", "unknown")[:64]
+@dataclass
+class Parent:
+    """A parent signed in to the admin, using the API from the same browser."""
+
+    user: object
+    is_authenticated: bool = True
+    is_active: bool = True
+    is_parent = True
+    token_id = None
+    pk = None
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -63,8 +71,31 @@ class PinSessionAuthentication(authentication.SessionAuthentication):
         return Rehearser(token_id=row.pk), row
 
 
+class ParentSessionAuthentication(authentication.SessionAuthentication):
+    def authenticate(self, request):
+        user = getattr(request._request, "user", None)
+        if user is None or not user.is_active or not user.is_staff:
+            return None
+        self.enforce_csrf(request)
+        return Parent(user=user), None
+
+
 class IsSignedIn(permissions.BasePermission):
     message = "Please sign in with your PIN first."
 
     def has_permission(self, request, view):
-        return isinstance(request.user, Rehearser)
+        return isinstance(request.user, (Rehearser, Parent))
+
+
+PARENTS_ONLY = "Only a parent can do that. Ask a parent to do it in the parents' area (/admin/)."
+
+
+def parents_only(request, message: str = PARENTS_ONLY) -> None:
+    if not isinstance(request.user, Parent):
+        raise UserError(message, code="parents_only", status=403)
+
+
+class IsParent(permissions.BasePermission):
+    def has_permission(self, request, view):
+        parents_only(request)
+        return True

@@ -1,4 +1,4 @@
-"""Tell drf-spectacular how our two sign-in methods look in the OpenAPI schema."""
+"""Tell drf-spectacular how our sign-in methods look in the OpenAPI schema."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
@@ -17,3 +17,12 @@ class PinSessionScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+
+
+class ParentSessionScheme(OpenApiAuthenticationExtension):
+    target_class = "web.authentication.ParentSessionAuthentication"
+    name = "parentCookieAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid",
+                "description": "A parent signed in to the admin (/admin/): may also delete scripts and add voices"}

@@ -9,3 +9,6 @@ def parent(db) -> Client:
     client = Client(HTTP_HOST="localhost")
     assert client.login(username="parent", password="a long parent password")
     return client
+
+
+from tests.api.conftest import api, pin, quick_pin_hashing, token  # noqa: E402, F401

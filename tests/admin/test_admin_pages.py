@@ -104,31 +104,71 @@ def test_an_alias_with_a_hidden_control_character_gets_a_form_error_not_a_crash(
 def test_a_parent_deletes_a_script(parent, sample_text):
     script = script_create(source=sample_text)
     assert parent.get(f"/admin/scripts_app/script/{script.pk}/delete/").status_code == 200
-    response = parent.post(f"/admin/scripts_app/script/{script.pk}/delete/", {"post": "yes"})
-    assert response.status_code == 302
+    response = parent.post(f"/admin/scripts_app/script/{script.pk}/delete/", {"post": "yes"}, follow=True)
+    assert response.status_code == 200
+    assert b"can be brought back for 30 days" in response.content
+    script.refresh_from_db()
+    assert script.deleted_at is not None  # hidden, not gone
+    assert script.title.encode() not in parent.get("/admin/scripts_app/script/").content
+
+
+def test_a_parent_brings_back_a_deleted_script_with_its_rehearsals(parent, sample_text, api):
+    from sessions_app.services import session_create
+
+    script = script_create(source=sample_text)
+    session = session_create(script=script, user_role="maren")
+    parent.post(f"/admin/scripts_app/script/{script.pk}/delete/", {"post": "yes"})
+    assert api.get(f"/api/scripts/{script.pk}").status_code == 404
+    assert api.get(f"/api/sessions/{session.pk}").status_code == 404
+    assert api.get("/api/scripts").json() == []
+    deleted = parent.get("/admin/scripts_app/script/?deleted=yes")
+    assert script.title.encode() in deleted.content
+    parent.post("/admin/scripts_app/script/?deleted=yes",
+                {"action": "restore", "_selected_action": [script.pk]})
+    assert api.get(f"/api/scripts/{script.pk}").status_code == 200
+    assert api.get(f"/api/sessions/{session.pk}").status_code == 200
+
+
+def test_a_parent_can_still_delete_a_script_for_good(parent, sample_text):
+    script = script_create(source=sample_text)
+    parent.post("/admin/scripts_app/script/", {"action": "delete_for_good", "_selected_action": [script.pk]})
     assert not Script.objects.exists()
+
+
+def test_scripts_deleted_longer_ago_than_the_undo_time_go_for_good(db, sample_text):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tts_app.purge import purge_deleted_scripts
+
+    old, recent = script_create(source=sample_text), script_create(source=sample_text)
+    Script.objects.filter(pk=old.pk).update(deleted_at=timezone.now() - timedelta(days=31))
+    Script.objects.filter(pk=recent.pk).update(deleted_at=timezone.now() - timedelta(days=29))
+    assert purge_deleted_scripts() == 1
+    assert list(Script.objects.values_list("pk", flat=True)) == [recent.pk]
 
 
 def test_a_parent_sets_the_pin(parent):
     assert parent.get("/admin/sessions_app/accesspin/add/").status_code == 200
-    response = parent.post("/admin/sessions_app/accesspin/add/", {"new_pin": "97531"})
+    response = parent.post("/admin/sessions_app/accesspin/add/", {"new_pin": "975313"})
     assert response.status_code == 302, response.content[:2000]
-    assert check_password("97531", AccessPin.objects.get().pin_hash)
+    assert check_password("975313", AccessPin.objects.get().pin_hash)
 
 
 def test_a_parent_changes_the_pin(parent):
-    parent.post("/admin/sessions_app/accesspin/add/", {"new_pin": "97531"})
+    parent.post("/admin/sessions_app/accesspin/add/", {"new_pin": "975313"})
     row = AccessPin.objects.get()
-    response = parent.post(f"/admin/sessions_app/accesspin/{row.pk}/change/", {"new_pin": "1122"})
+    response = parent.post(f"/admin/sessions_app/accesspin/{row.pk}/change/", {"new_pin": "112233"})
     assert response.status_code == 302
     assert AccessPin.objects.count() == 1
-    assert check_password("1122", AccessPin.objects.get().pin_hash)
+    assert check_password("112233", AccessPin.objects.get().pin_hash)
 
 
 def test_a_pin_that_is_not_digits_is_refused_in_the_admin(parent):
     response = parent.post("/admin/sessions_app/accesspin/add/", {"new_pin": "abcd"})
     assert response.status_code == 200
-    assert b"4 to 8 digits" in response.content
+    assert b"6 to 8 digits" in response.content
     assert not AccessPin.objects.exists()
 
 
@@ -251,3 +291,29 @@ def test_a_pair_without_an_equals_sign_is_a_friendly_form_error(parent):
     response = parent.post(f"/admin/scripts_app/script/{script.pk}/change/", form)
     assert response.status_code == 200
     assert "write it like DOCTOR RANK = RANK" in response.content.decode()
+
+
+def test_a_parent_sees_that_new_devices_must_wait_after_a_flood_of_wrong_pins(parent):
+    SignInFailure.objects.bulk_create(SignInFailure(client_address=f"10.1.0.{i}") for i in range(110))
+    page = parent.get("/admin/sessions_app/signinfailure/")
+    assert b"a device that never signed in before must wait" in page.content
+    assert b"Devices that signed in before are not affected" in page.content
+
+
+def test_changing_the_pin_in_the_admin_says_every_device_was_signed_out(parent):
+    parent.post("/admin/sessions_app/accesspin/add/", {"new_pin": "975313"})
+    form = parent.get(f"/admin/sessions_app/accesspin/{AccessPin.objects.get().pk}/change/")
+    assert b"signs every device out" in form.content
+    response = parent.post(f"/admin/sessions_app/accesspin/{AccessPin.objects.get().pk}/change/",
+                           {"new_pin": "112233"}, follow=True)
+    assert b"Every device was signed out" in response.content
+
+
+def test_a_new_pin_of_four_digits_is_refused_but_an_older_one_still_signs_in(parent, client):
+    from django.contrib.auth.hashers import make_password
+
+    response = parent.post("/admin/sessions_app/accesspin/add/", {"new_pin": "1234"})
+    assert b"6 to 8 digits" in response.content
+    AccessPin.objects.create(pin_hash=make_password("1234"))  # set before the 6-digit rule
+    verify = client.post("/api/auth/verify", {"pin": "1234"}, content_type="application/json", HTTP_HOST="localhost")
+    assert verify.status_code == 200

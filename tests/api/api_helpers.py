@@ -2,7 +2,7 @@
 
 from rest_framework.test import APIClient
 
-PIN = "4821"
+PIN = "482135"
 
 SMALL_PLAY = """# Doctors
 

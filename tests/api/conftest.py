@@ -57,3 +57,14 @@ def no_family_voices(monkeypatch, tmp_path):
 
     for name in ("indextts2", "chatterbox"):
         monkeypatch.setattr(get_engine(name), "_voices_dir", tmp_path / "no-voices")
+
+
+@pytest.fixture
+def parent_api(db) -> APIClient:
+    """A parent signed in to the admin, using the API from the same browser."""
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("parent", "", "a long parent password")
+    client = make_client()
+    assert client.login(username="parent", password="a long parent password")
+    return client

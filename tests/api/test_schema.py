@@ -36,3 +36,14 @@ def test_the_schema_documents_both_ways_to_sign_in(db):
 @pytest.mark.parametrize("path", ["/api/docs/"])
 def test_the_docs_page_renders(db, path):
     assert make_client().get(path).status_code == 200
+
+
+def test_the_docs_page_loads_swagger_ui_from_our_own_static_files(db):
+    import re
+
+    html = make_client().get("/api/docs/").content.decode()
+    assert "cdn.jsdelivr" not in html and "@latest" not in html and "unpkg" not in html
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    assert any(a.endswith("swagger-ui-bundle.js") for a in assets), html
+    for asset in assets:
+        assert make_client().get(asset).status_code == 200, asset  # served here, so the docs work offline

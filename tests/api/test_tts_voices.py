@@ -48,9 +48,16 @@ def test_it_refuses_an_unknown_engine_filter(api):
     assert "espeak" in error["details"]["valid"]
 
 
-def test_it_accepts_a_five_second_reference_clip(api):
+def test_a_teen_cannot_add_a_voice(api):
     upload = SimpleUploadedFile("grandma.wav", wav(5.0), content_type="audio/wav")
-    response = api.post("/api/tts/voices", {"file": upload, "name": "Grandma"}, format="multipart")
+    error = assert_error(api.post("/api/tts/voices", {"file": upload}, format="multipart"), 403, "parents_only")
+    assert "Ask a parent" in error["message"]
+    assert not Voice.objects.exists()
+
+
+def test_a_parent_adds_a_five_second_reference_clip(parent_api):
+    upload = SimpleUploadedFile("grandma.wav", wav(5.0), content_type="audio/wav")
+    response = parent_api.post("/api/tts/voices", {"file": upload, "name": "Grandma"}, format="multipart")
     assert response.status_code == 201, response.content
     voice = Voice.objects.get()
     assert voice.name == "Grandma"
@@ -58,17 +65,17 @@ def test_it_accepts_a_five_second_reference_clip(api):
     assert all(v["id"].endswith(f"-ref-{voice.pk}") for v in response.json())
 
 
-def test_it_refuses_a_one_second_clip(api):
+def test_it_refuses_a_one_second_clip(parent_api):
     upload = SimpleUploadedFile("short.wav", wav(1.0), content_type="audio/wav")
-    error = assert_error(api.post("/api/tts/voices", {"file": upload}, format="multipart"), 400, "bad_duration")
+    error = assert_error(parent_api.post("/api/tts/voices", {"file": upload}, format="multipart"), 400, "bad_duration")
     assert "3 to 30 seconds" in error["message"]
     assert not Voice.objects.exists()
 
 
-def test_it_refuses_a_file_that_is_not_audio(api):
+def test_it_refuses_a_file_that_is_not_audio(parent_api):
     upload = SimpleUploadedFile("notes.wav", b"these are my notes, not a recording" * 20)
-    assert_error(api.post("/api/tts/voices", {"file": upload}, format="multipart"), 400, "bad_audio")
+    assert_error(parent_api.post("/api/tts/voices", {"file": upload}, format="multipart"), 400, "bad_audio")
 
 
-def test_it_refuses_an_upload_without_a_file(api):
-    assert_error(api.post("/api/tts/voices", {"name": "x"}, format="multipart"), 400)
+def test_it_refuses_an_upload_without_a_file(parent_api):
+    assert_error(parent_api.post("/api/tts/voices", {"name": "x"}, format="multipart"), 400)

@@ -7,26 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from .test_flow import ARGS, CHROMIUM, SHOTS, sync_api  # noqa: F401  (skips the module without Chromium)
+from .test_flow import SHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PIN = "2468"
+PIN = "246813"
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 860}
-
-
-@pytest.fixture
-def browser():
-    import os
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

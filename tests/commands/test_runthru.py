@@ -3,28 +3,14 @@
 import json
 import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 
 import pytest
 
-from tests.helpers import REPO
+from tests.helpers import children, start_runthru
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _children(pid: int) -> set[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
-    return {int(x) for x in out.split()}
 
 
 def _alive(pid: int) -> bool:
@@ -37,24 +23,19 @@ def _alive(pid: int) -> bool:
         return fh.read().split(")")[-1].split()[0] != "Z"
 
 
+def _descendants(pid: int) -> set[int]:
+    found = set()
+    for child in children(pid):
+        found |= {child} | _descendants(child)
+    return found
+
+
 def test_it_starts_from_nothing_and_stops_every_process_it_started(tmp_path):
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "REDIS_URL", "RUNTHRU_SQLITE_PATH", "DJANGO_SETTINGS_MODULE")}
-    env |= {"RUNTHRU_DATA_DIR": str(tmp_path / "data"), "RUNTHRU_WEB_PROCS": "2", "PYTHONUNBUFFERED": "1"}
     # Started as a shell starts a background job: with SIGINT ignored, so only SIGTERM can stop it.
-    proc = subprocess.Popen([sys.executable, "manage.py", "runthru", "--port", str(port)], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    proc, port, lines = start_runthru(tmp_path, popen={"preexec_fn": lambda: signal.signal(signal.SIGINT,
+                                                                                            signal.SIG_IGN)},
+                                      RUNTHRU_WEB_PROCS="2")
     try:
-        lines = []
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            assert line, "runthru stopped before it was running:\n" + "".join(lines)
-            lines.append(line)
-            if "RunThru is running" in line:
-                break
         printed = "".join(lines)
         assert "Sign-in PIN for the teen:" in printed
         assert "Admin login for parents" in printed
@@ -71,8 +52,8 @@ def test_it_starts_from_nothing_and_stops_every_process_it_started(tmp_path):
                                          headers={"Content-Type": "application/json"})
         assert json.load(urllib.request.urlopen(request, timeout=10))["token"]
 
-        started = _children(proc.pid)
-        assert len(started) >= 3  # two web processes and the worker cluster
+        assert len(children(proc.pid)) >= 3  # two web processes and the worker cluster
+        started = _descendants(proc.pid)  # the cluster's workers too
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
         deadline = time.monotonic() + 10
@@ -82,3 +63,44 @@ def test_it_starts_from_nothing_and_stops_every_process_it_started(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def _health(port: int) -> int | str:
+    try:
+        return urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=10).status
+    except OSError as exc:
+        return repr(exc)
+
+
+def _daphnes(pid: int) -> set[int]:
+    found = set()
+    for child in children(pid):
+        with open(f"/proc/{child}/cmdline", "rb") as fh:
+            if b"daphne" in fh.read():
+                found.add(child)
+    return found
+
+
+def test_a_web_process_that_dies_is_started_again_and_the_terminal_says_why(tmp_path):
+    proc, port, lines = start_runthru(tmp_path, RUNTHRU_WEB_PROCS="2")
+    try:
+        deadline = time.monotonic() + 60
+        while len(_daphnes(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        before = _daphnes(proc.pid)
+        assert len(before) == 2
+        victim = min(before)
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            now = _daphnes(proc.pid)
+            if len(now) == 2 and victim not in now:
+                break
+            time.sleep(0.2)
+        assert proc.poll() is None, "runthru stopped when one web process died:\n" + "".join(lines)
+        assert len(_daphnes(proc.pid)) == 2 and victim not in _daphnes(proc.pid)
+        assert any("stopped (killed by SIGKILL); starting it again" in line for line in lines), "".join(lines)
+        assert [_health(port) for _ in range(5)] == [200] * 5
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)

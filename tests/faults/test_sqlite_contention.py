@@ -51,7 +51,7 @@ def test_no_database_is_locked_error_reaches_a_user_while_workers_write(sample_t
     big = script_create(source=play.read_text(encoding="utf-8-sig") if play.exists() else sample_text)
     small = script_create(source=sample_text)
     session = session_create(script=small, user_role="maren")
-    pin_set(pin="8642")
+    pin_set(pin="864213")
     port = _free_port()
     web = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
                             "runthru_site.asgi:application"], cwd=REPO, env=child_env(), start_new_session=True,
@@ -68,7 +68,7 @@ def test_no_database_is_locked_error_reaches_a_user_while_workers_write(sample_t
                 break
             except requests.ConnectionError:
                 time.sleep(0.1)
-        token = requests.post(f"{base}/api/auth/verify", json={"pin": "8642"}).json()["token"]
+        token = requests.post(f"{base}/api/auth/verify", json={"pin": "864213"}).json()["token"]
         deadline = time.monotonic() + SECONDS
 
         def user(n: int):

@@ -75,6 +75,28 @@ def test_a_client_without_sign_in_is_turned_away(script):
     assert not connected and code == 4401
 
 
+@pytest.mark.parametrize(("origin", "allowed"), [
+    (b"http://localhost:8000", True),
+    (b"http://localhost:3000", False),  # another program's page on the same computer
+    (b"http://localhost", False),  # port 80 is another server too
+    (b"https://localhost:8000", True),
+    (b"http://127.0.0.1:8000", False),
+    (b"null", False),
+])
+def test_only_a_page_on_the_same_host_and_port_may_connect(script, signed_in, origin, allowed):
+    job = queued_job(script)
+
+    async def scenario():
+        ws = WebsocketCommunicator(application, f"/ws/jobs/{job.pk}/?token={signed_in}",
+                                   headers=[(b"host", b"localhost:8000"), (b"origin", origin)])
+        connected, _ = await ws.connect()
+        if connected:
+            await ws.disconnect()
+        return connected
+
+    assert asyncio.run(scenario()) is allowed
+
+
 def test_a_page_from_another_site_is_turned_away(script, signed_in):
     job = queued_job(script)
 

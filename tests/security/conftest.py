@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from tests.api.conftest import anon, api, pin, quick_pin_hashing, script, small_script, token  # noqa: F401
+from tests.api.conftest import anon, api, parent_api, pin, quick_pin_hashing, script, small_script, token  # noqa: F401
 
 
 @pytest.fixture

@@ -49,19 +49,21 @@ def pin_row():
     return PIN
 
 
-def test_thirty_concurrent_wrong_pins_get_at_most_five_401s_and_the_rest_429(pin_row):
-    statuses = guess_all_at_once([f"{1000 + i:04d}" for i in range(THREADS)])
+def test_thirty_concurrent_wrong_pins_get_exactly_five_401s_and_the_rest_429(pin_row):
+    statuses = guess_all_at_once([f"{100000 + i:06d}" for i in range(THREADS)])
     counted = Counter(statuses)
-    assert set(counted) <= {401, 429}, counted
-    assert counted[401] <= limits.PIN_FAILURES_PER_ADDRESS, counted
-    assert counted[401] + counted[429] == THREADS
-    assert SignInFailure.objects.filter(client_address="203.0.113.7").count() <= limits.PIN_FAILURES_PER_ADDRESS
+    # Exactly: a server that refused everyone (all 429) or counted nothing (all 401) fails here.
+    assert counted == {401: limits.PIN_FAILURES_PER_ADDRESS, 429: THREADS - limits.PIN_FAILURES_PER_ADDRESS}, counted
+    assert SignInFailure.objects.filter(client_address="203.0.113.7").count() == limits.PIN_FAILURES_PER_ADDRESS
 
 
 def test_after_the_storm_even_the_right_pin_gets_429(pin_row):
-    guess_all_at_once([f"{2000 + i:04d}" for i in range(THREADS)])
+    assert make_client(REMOTE_ADDR="203.0.113.7").post("/api/auth/verify", {"pin": pin_row},
+                                                        format="json").status_code == 200  # before: fine
+    ApiToken.objects.all().delete()
+    guess_all_at_once([f"{200000 + i:06d}" for i in range(THREADS)])
     client = make_client(REMOTE_ADDR="203.0.113.7")
-    for pin in ("9999", pin_row):
+    for pin in ("999999", pin_row):
         response = client.post("/api/auth/verify", {"pin": pin}, format="json")
         assert response.status_code == 429, response.content
         assert int(response["Retry-After"]) > 0
@@ -70,28 +72,33 @@ def test_after_the_storm_even_the_right_pin_gets_429(pin_row):
 
 
 def test_a_storm_that_includes_the_right_pin_signs_in_at_most_once_and_still_locks_out(pin_row):
-    pins = [f"{3000 + i:04d}" for i in range(THREADS - 1)] + [pin_row]
+    pins = [f"{300000 + i:06d}" for i in range(THREADS - 1)] + [pin_row]
     counted = Counter(guess_all_at_once(pins))
     assert set(counted) <= {200, 401, 429}, counted
-    assert counted[401] <= limits.PIN_FAILURES_PER_ADDRESS, counted
+    assert counted[401] == limits.PIN_FAILURES_PER_ADDRESS, counted
     assert counted[200] <= 1
+    assert counted[429] == THREADS - counted[401] - counted[200]
     assert ApiToken.objects.count() == counted[200]
+    # And the address is locked out now: the right PIN (from a new device) is refused too.
+    after = make_client(REMOTE_ADDR="203.0.113.7").post("/api/auth/verify", {"pin": pin_row}, format="json")
+    assert after.status_code == 429, after.content
 
 
 def test_concurrent_right_pins_from_another_address_are_not_locked_out_by_the_storm(pin_row):
-    guess_all_at_once([f"{4000 + i:04d}" for i in range(THREADS)])
+    guess_all_at_once([f"{400000 + i:06d}" for i in range(THREADS)])
     statuses = guess_all_at_once([pin_row] * 5, address="198.51.100.2")
     assert statuses == [200] * 5
 
 
 def test_behind_a_proxy_a_spoofed_forwarded_for_does_not_reset_the_budget(pin_row, settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.RUNTHRU_TRUSTED_PROXIES = ["10.0.0.1"]
     client = make_client(REMOTE_ADDR="10.0.0.1")  # the proxy
     statuses = []
     for i in range(limits.PIN_FAILURES_PER_ADDRESS + 3):
         # The client makes up the first entry each time; the proxy appends the address it saw.
         forwarded = f"192.0.2.{i}, 203.0.113.9"
-        response = client.post("/api/auth/verify", {"pin": "0000"}, format="json", HTTP_X_FORWARDED_FOR=forwarded)
+        response = client.post("/api/auth/verify", {"pin": "000000"}, format="json", HTTP_X_FORWARDED_FOR=forwarded)
         statuses.append(response.status_code)
     assert statuses == [401] * limits.PIN_FAILURES_PER_ADDRESS + [429] * 3
     assert set(SignInFailure.objects.values_list("client_address", flat=True)) == {"203.0.113.9"}

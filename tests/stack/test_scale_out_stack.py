@@ -55,7 +55,7 @@ def stack():
     subprocess.run([*manage, "migrate", "-v0"], cwd=REPO, env=env, check=True)
     setup = (
         "from scripts_app.services import script_create; from sessions_app.signin import pin_set; "
-        f"pin_set(pin='5151'); print(script_create(source=open({str(PLAY)!r}, encoding='utf-8-sig').read()).pk)"
+        f"pin_set(pin='515151'); print(script_create(source=open({str(PLAY)!r}, encoding='utf-8-sig').read()).pk)"
     )
     script_id = int(subprocess.run([*manage, "shell", "-c", setup], cwd=REPO, env=env, check=True,
                                    capture_output=True, text=True).stdout.split()[-1])
@@ -115,7 +115,7 @@ def _sse_events(response) -> list[dict]:
 
 def test_two_sessions_generate_a_whole_play_on_two_clusters_and_every_event_arrives(stack):
     base, http = stack["base"], requests.Session()
-    token = http.post(f"{base}/api/auth/verify", json={"pin": "5151"}).json()["token"]
+    token = http.post(f"{base}/api/auth/verify", json={"pin": "515151"}).json()["token"]
     http.headers["Authorization"] = f"Bearer {token}"
     script = http.get(f"{base}/api/scripts/{stack['script_id']}").json()
     chars = [c["id"] for c in script["parsed"]["characters"]]

@@ -19,6 +19,7 @@ from tts_app.jobs import job_cancel, job_events_since, job_for, job_resume_if_st
 from tts_app.models import GenerationJob
 from tts_app.selectors import job_find
 
+from ..authentication import parents_only
 from ..streams import ProgressStreamResponse, device_of, stream_slot_take
 from .serializers import ErrorSerializer, JobStateSerializer
 
@@ -141,7 +142,8 @@ class GenerateView(JsonErrorsMixin, APIView):
         session = session_get(pk)
         job = job_for(script=session.script, engine=session.tts_engine, user_role=session.user_role,
                       voice_assignments=session.voice_assignments, session_id=session.pk,
-                      start_scene=session.current_scene_index, start_line=session.current_line_index)
+                      start_scene=session.current_scene_index, start_line=session.current_line_index,
+                      requested_by=request.user.token_id)
         return progress_stream(request, job.pk)
 
 
@@ -164,7 +166,12 @@ class JobView(JsonErrorsMixin, APIView):
         job_resume_if_stalled(job=job)
         return Response(JobStateSerializer(job).data)
 
-    @extend_schema(request=None, responses={200: JobStateSerializer, 404: ErrorSerializer},
-                   summary="Cancel a generation job")
+    @extend_schema(request=None, responses={200: JobStateSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+                   summary="Cancel a generation job (a rehearsal's: signed in; one a parent started: parents)")
     def delete(self, request, pk: str):
-        return Response(JobStateSerializer(job_cancel(job=_job(pk))).data)
+        job = _job(pk)
+        # One PIN, one teen: any of the family's signed-in devices may stop a rehearsal's
+        # generation; one a parent started (the admin, pregenerate: no rehearsal) is theirs.
+        if job.session_id is None and (job.requested_by is None or job.requested_by != request.user.token_id):
+            parents_only(request, "A parent started this. Only a parent can stop it.")
+        return Response(JobStateSerializer(job_cancel(job=job)).data)

@@ -2,9 +2,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.response import Response
 
-from scripts_app.services import script_create, script_create_from_upload, script_delete, script_update
+from scripts_app.services import script_create, script_create_from_upload, script_soft_delete, script_update
 from sessions_app.selectors import script_by_id, scripts_with_last_rehearsal
 
+from ..authentication import IsParent, IsSignedIn
 from .serializers import (
     ErrorSerializer,
     ScriptCreateSerializer,
@@ -16,6 +17,11 @@ from .serializers import (
 
 class ScriptViewSet(viewsets.ViewSet):
     lookup_value_regex = "[^/]+"
+
+    def get_permissions(self):
+        if self.action == "destroy":
+            return [IsSignedIn(), IsParent()]
+        return super().get_permissions()
 
     @extend_schema(responses={200: ScriptListItemSerializer(many=True)}, summary="List scripts")
     def list(self, request):
@@ -59,8 +65,9 @@ class ScriptViewSet(viewsets.ViewSet):
         )
         return Response(ScriptDetailSerializer(script).data)
 
-    @extend_schema(responses={204: None, 404: ErrorSerializer}, summary="Delete a script, its sessions and audio")
+    @extend_schema(responses={204: None, 403: ErrorSerializer, 404: ErrorSerializer},
+                   summary="Delete a script with its sessions and audio (parents; undoable in the admin for a while)")
     def destroy(self, request, pk=None):
-        script_delete(script=script_by_id(pk))
+        script_soft_delete(script=script_by_id(pk))
         return Response(status=204)
 

@@ -11,6 +11,7 @@ from tts_app.selectors import engine_checked, engine_names_all, voices_for
 from tts_app.services import synthesize_one
 from tts_app.voices import voice_upload
 
+from ..authentication import parents_only
 from ..throttles import AdhocSpeechThrottle
 from .serializers import ErrorSerializer, SynthesizeSerializer, VoiceSerializer, VoiceUploadSerializer
 
@@ -28,10 +29,11 @@ class VoiceListView(APIView):
 
     @extend_schema(
         request={"multipart/form-data": VoiceUploadSerializer},
-        responses={201: VoiceSerializer(many=True), 400: ErrorSerializer, 413: ErrorSerializer},
-        summary="Upload a reference clip (3-30 s) for the cloning engines",
+        responses={201: VoiceSerializer(many=True), 400: ErrorSerializer, 403: ErrorSerializer, 413: ErrorSerializer},
+        summary="Upload a reference clip (3-30 s) for the cloning engines (parents)",
     )
     def post(self, request):
+        parents_only(request, "Only a parent can add voices. Ask a parent to add one in the parents' area (/admin/).")
         data = VoiceUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data

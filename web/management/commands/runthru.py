@@ -1,5 +1,7 @@
 """Start RunThru with its embedded defaults: the one command a family runs."""
 
+import functools
+import logging
 import os
 import signal
 import subprocess
@@ -9,13 +11,20 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections
 
+from runthru_site.supervisor import GaveUp, Supervisor
 from runthru_site.tls import certificate_files, daphne_endpoint
-from runthru_site.webservers import start_daphne, web_procs_default
+from runthru_site.webservers import daphne_on, open_listener, web_procs_default
 from scripts_app.services import script_sample_load
 from sessions_app.signin import parent_login_create, pin_exists, pin_generate, pin_set
+from tts_app.purge import purge_deleted_scripts
+from tts_app.queue_watch import queue_requeue_unstarted, queue_stall
 
 from ...lan import home_address, lan_environment, qr_code, tls_port
+
+log = logging.getLogger("runthru")
+QUEUE_CHECK_SECONDS = 5
 
 
 def _stop_like_ctrl_c(signum, frame):
@@ -34,6 +43,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, setup_only, lan, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        purge_deleted_scripts()  # deleted longer ago than the undo time
         self._first_run()
         if setup_only:
             return
@@ -44,36 +54,53 @@ class Command(BaseCommand):
             host, phone_url, tls, lan_env = self._home_network(port)
             env.update(lan_env)
         python = sys.executable
-        web = start_daphne(python, host, port, web_procs_default(), tls_endpoint=tls, env=env)
-        procs = [*web, subprocess.Popen([python, "manage.py", "qcluster"], env=env)]
+        listener = open_listener(host, port)
+        supervisor = Supervisor()
         # `kill` (SIGTERM) stops everything as cleanly as Ctrl-C does.
         signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
-        self.stdout.write(self.style.SUCCESS(f"\nRunThru is running: open {url}"))
-        if phone_url:
-            self.stdout.write(f"On a phone or tablet on the same Wi-Fi, open {phone_url}")
-            self.stdout.write("or point its camera at this code:\n" + qr_code(phone_url))
-            self.stdout.write(
-                "The first time, the phone warns that the connection isn't private: RunThru made its own "
-                "certificate on this computer. Tap Advanced (or Show details) and carry on to the page; "
-                "it needs this secure address to hear the teen through the microphone.\n"
-                "The teen signs in there with the PIN, as on this computer.")
-        self.stdout.write(f"Parents and directors: {url}admin/\nPress Ctrl-C to stop.\n")
         try:
-            while all(p.poll() is None for p in procs):
+            for i in range(web_procs_default()):
+                # The first process also serves phones over HTTPS (only one can bind that port).
+                supervisor.add(f"web process {i + 1}", functools.partial(
+                    daphne_on, listener, python, tls_endpoint=tls if i == 0 else None, env=env))
+            cluster = supervisor.add("the background worker cluster",
+                                     functools.partial(subprocess.Popen, [python, "manage.py", "qcluster"], env=env))
+            self.stdout.write(self.style.SUCCESS(f"\nRunThru is running: open {url}"))
+            if phone_url:
+                self.stdout.write(f"On a phone or tablet on the same Wi-Fi, open {phone_url}")
+                self.stdout.write("or point its camera at this code:\n" + qr_code(phone_url))
+                self.stdout.write(
+                    "The first time, the phone warns that the connection isn't private: RunThru made its own "
+                    "certificate on this computer. Tap Advanced (or Show details) and carry on to the page; "
+                    "it needs this secure address to hear the teen through the microphone.\n"
+                    "The teen signs in there with the PIN, as on this computer.")
+            self.stdout.write(f"Parents and directors: {url}admin/\nPress Ctrl-C to stop.\n")
+            next_check = time.monotonic() + QUEUE_CHECK_SECONDS
+            while True:
                 time.sleep(0.5)
+                supervisor.poll()
+                if time.monotonic() >= next_check:
+                    next_check = time.monotonic() + QUEUE_CHECK_SECONDS
+                    self._check_queue(supervisor, cluster)
         except KeyboardInterrupt:
             pass
+        except GaveUp as exc:
+            self.stderr.write(str(exc))
+            raise SystemExit(1) from None
         finally:
-            for p in procs:
-                if p.poll() is None:
-                    # SIGTERM, not SIGINT: a shell starts background jobs with SIGINT
-                    # ignored, and daphne and the cluster both stop cleanly on SIGTERM.
-                    p.terminate()
-            for p in procs:
-                try:
-                    p.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+            supervisor.stop()
+            listener.close()
+
+    def _check_queue(self, supervisor, cluster):
+        try:
+            why = queue_stall()
+            if why:
+                supervisor.restart(cluster, why)
+                queue_requeue_unstarted()
+        except DatabaseError:
+            log.exception("could not check the task queue")
+        finally:
+            close_old_connections()
 
     def _home_network(self, port: int) -> tuple[str, str | None, str | None, dict]:
         """Listen on every interface, plus HTTPS for phones (browsers only open the microphone
