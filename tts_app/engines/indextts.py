@@ -40,6 +40,7 @@ from .base import (
     Voice,
 )
 from .chatterbox import (
+    TORCH_INSTALL,
     LocalWeightsEngine,
     checkpoint_digest,
     go_offline,
@@ -51,6 +52,9 @@ from .chatterbox import (
 )
 
 REF_PREFIX = "indextts2-ref-"
+INDEXTTS_INSTALL = (
+    'pip install -e ".[indextts]" -c constraints/indextts.txt && pip install --no-deps tts-webui-index-tts==2.0.1'
+)
 SAMPLE_RATE = 22050
 FP16_ENV = "RUNTHRU_INDEXTTS_FP16"
 EMOTIONS = ("happy", "angry", "sad", "afraid", "disgusted", "melancholic", "surprised", "calm")
@@ -238,6 +242,34 @@ class IndexTTS2Engine(LocalWeightsEngine):
         if not reference_clips(self.voices_dir):
             return Availability(False, "IndexTTS2 needs at least one voice clip; upload one in the admin")
         return Availability(True)
+
+    def setup_report(self) -> list[str]:
+        """Everything missing for this engine, each with how to fix it (for tts_check)."""
+        problems = []
+        if not module_installed("torch"):
+            problems.append(f"package missing: torch. Install the CUDA pair first: {TORCH_INSTALL}")
+        dist = distribution_name() if module_installed("indextts") else ""
+        if not dist:
+            problems.append(f"package missing: indextts. Install: {INDEXTTS_INSTALL}")
+        if not _cpu_forced() and not _cuda_available():
+            problems.append(
+                "no NVIDIA GPU: torch.cuda.is_available() is False. IndexTTS2 needs a CUDA GPU with a CUDA build "
+                "of torch (RUNTHRU_TTS_DEVICE=cpu runs it anyway, far slower than real time)"
+            )
+        wd = self.weights_dir
+        for name in WEIGHT_FILES:
+            if not (wd / name).is_file():
+                problems.append(f"weight file missing: {wd / name} (from the IndexTeam/IndexTTS-2 model repository)")
+        for rel, (repo, filename) in HUB_FILES.items():
+            if not (wd / rel).is_file():
+                problems.append(f"helper model file missing: {wd / rel} (file {filename} of {repo})")
+        if dist and dist != "indextts" and not (wd / QWEN_DIR / "config.json").is_file():
+            problems.append(
+                f"folder missing: {wd / QWEN_DIR} (from IndexTeam/IndexTTS-2; the installed {dist} always loads it)"
+            )
+        if not reference_clips(self.voices_dir):
+            problems.append(f"no voice clip: put a 5-15 s .wav of clean speech in {self.voices_dir} (or upload one)")
+        return problems
 
     def voices(self) -> list[Voice]:
         return [
