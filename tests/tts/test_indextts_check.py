@@ -61,6 +61,8 @@ def test_indextts_check_names_only_what_is_still_missing(bare, monkeypatch):
         f"folder missing: {bare / 'models/index-tts' / ix.QWEN_DIR} (from IndexTeam/IndexTTS-2; "
         "the installed tts-webui.index-tts always loads it)",
     ]
+    make_weights(bare / "models" / "index-tts", INDEXTTS_FILES)
+    assert "(missing qwen0.6bemo4-merge/)" in ix.IndexTTS2Engine().availability().reason
 
 
 def test_chatterbox_check_lists_packages_and_every_weight_file(bare):

@@ -145,6 +145,13 @@ def _fp16_enabled() -> bool:
     return os.environ.get(FP16_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _loads_qwen_always() -> bool:
+    """Whether the installed distribution lacks use_qwen_emo (all but the official release)."""
+    dist = distribution_name()
+    return bool(dist) and dist != "indextts"
+
+
+@functools.lru_cache(maxsize=1)
 def distribution_name() -> str:
     """The installed distribution that provides the ``indextts`` module ("" when none)."""
     from importlib.metadata import packages_distributions
@@ -239,6 +246,12 @@ class IndexTTS2Engine(LocalWeightsEngine):
                 f"IndexTTS2 weights are missing: put them in {self.weights_dir} "
                 f"(missing {shown}). See docs/neural-engines.md",
             )
+        if _loads_qwen_always() and not (self.weights_dir / QWEN_DIR / "config.json").is_file():
+            return Availability(
+                False,
+                f"IndexTTS2 weights are missing: put them in {self.weights_dir} "
+                f"(missing {QWEN_DIR}/). See docs/neural-engines.md",
+            )
         if not reference_clips(self.voices_dir):
             return Availability(False, "IndexTTS2 needs at least one voice clip; upload one in the admin")
         return Availability(True)
@@ -263,7 +276,7 @@ class IndexTTS2Engine(LocalWeightsEngine):
         for rel, (repo, filename) in HUB_FILES.items():
             if not (wd / rel).is_file():
                 problems.append(f"helper model file missing: {wd / rel} (file {filename} of {repo})")
-        if dist and dist != "indextts" and not (wd / QWEN_DIR / "config.json").is_file():
+        if _loads_qwen_always() and not (wd / QWEN_DIR / "config.json").is_file():
             problems.append(
                 f"folder missing: {wd / QWEN_DIR} (from IndexTeam/IndexTTS-2; the installed {dist} always loads it)"
             )
