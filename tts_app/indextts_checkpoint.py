@@ -39,7 +39,6 @@ it only there.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 from pathlib import Path
@@ -53,6 +52,14 @@ W2V_LAYERS = 18  # IndexTTS2 reads hidden_states[17]
 _STOP_DIM = 0
 _STOP_MAGNITUDE = 1000.0
 
+_CONFORMER = {
+    "output_size": 128,
+    "linear_units": 128,
+    "attention_heads": 2,
+    "num_blocks": 1,
+    "input_layer": "conv2d2",
+    "perceiver_mult": 1,
+}
 # The real IndexTTS-2 config.yaml with depths and inner widths shrunk
 # (the keys and the interface sizes are the real ones).
 CONFIG = {
@@ -86,22 +93,8 @@ CONFIG = {
         "stop_text_token": 1,
         "train_solo_embeddings": False,
         "condition_type": "conformer_perceiver",
-        "condition_module": {
-            "output_size": 128,
-            "linear_units": 128,
-            "attention_heads": 2,
-            "num_blocks": 1,
-            "input_layer": "conv2d2",
-            "perceiver_mult": 1,
-        },
-        "emo_condition_module": {
-            "output_size": 128,
-            "linear_units": 128,
-            "attention_heads": 2,
-            "num_blocks": 1,
-            "input_layer": "conv2d2",
-            "perceiver_mult": 1,
-        },
+        "condition_module": _CONFORMER,  # the speaker's conformer + perceiver (real: 6 blocks of 512)
+        "emo_condition_module": _CONFORMER,  # the emotion's (real: 4 blocks of 512)
     },
     "semantic_codec": {
         "codebook_size": 8192,
@@ -212,18 +205,6 @@ BIGVGAN_CONFIG = {
     "fmax_for_loss": None,
 }
 
-# Aux files: where the official release's flat layout keeps them, and the
-# Hugging Face (repository, file) each one comes from.
-AUX_SOURCES = {
-    "hf_cache/w2v-bert-2.0/config.json": ("facebook/w2v-bert-2.0", "config.json"),
-    "hf_cache/w2v-bert-2.0/preprocessor_config.json": ("facebook/w2v-bert-2.0", "preprocessor_config.json"),
-    "hf_cache/w2v-bert-2.0/model.safetensors": ("facebook/w2v-bert-2.0", "model.safetensors"),
-    "hf_cache/semantic_codec_model.safetensors": ("amphion/MaskGCT", "semantic_codec/model.safetensors"),
-    "hf_cache/campplus_cn_common.bin": ("funasr/campplus", "campplus_cn_common.bin"),
-    "hf_cache/bigvgan/config.json": ("nvidia/bigvgan_v2_22khz_80band_256x", "config.json"),
-    "hf_cache/bigvgan/bigvgan_generator.pt": ("nvidia/bigvgan_v2_22khz_80band_256x", "bigvgan_generator.pt"),
-}
-
 _BPE_TEXT = """\
 But soft, what light through yonder window breaks? It is the east, and Juliet is the sun.
 Arise, fair sun, and kill the envious moon, who is already sick and pale with grief.
@@ -234,7 +215,8 @@ The quick brown fox jumps over the lazy dog, 0 1 2 3 4 5 6 7 8 9 times.
 
 
 def _plain(value):
-    return copy.deepcopy(value)
+    """A copy without shared sub-dicts (YAML would write them as anchors and aliases)."""
+    return json.loads(json.dumps(value))
 
 
 def write_bpe_model(dest: Path, vocab_size: int = 200) -> None:
