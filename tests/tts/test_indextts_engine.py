@@ -31,6 +31,7 @@ def installed(monkeypatch):
     FakeIndexTTS2.instances = []
     monkeypatch.setattr(ix, "module_installed", lambda name: True)
     monkeypatch.setattr(ix, "_cuda_available", lambda: True)
+    monkeypatch.setattr(ix, "distribution_name", lambda: "indextts")  # the fakes mirror the official release
     monkeypatch.setattr(
         ix, "_import_upstream", lambda: (ix.go_offline(), types.SimpleNamespace(
             IndexTTS2=FakeIndexTTS2, torch=FakeTorch(cuda=True)))[1]
