@@ -9,7 +9,7 @@ rigged to stop only after 4000 tokens). Both paths run greedy (upstream:
 tokens, and the run reports their agreement. Writes
 bench/results/chatterbox_batch.json.
 
-    PYTHONPATH=. /work/venv-neural/bin/python bench/chatterbox_batch.py --lines 16
+    PYTHONPATH=. .venv-neural/bin/python bench/chatterbox_batch.py --lines 16
     python bench/chatterbox_batch.py --full --lines 64          # on a GPU
     ... --s3gen-bf16   # also S3Gen's estimator in bf16: throughput and waveform SNR vs fp32
 """
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-CORPUS = Path("/work/shared/corpus/romeo_and_juliet_pg1513.txt")
+CORPUS = ROOT.parent / "shared" / "corpus" / "romeo_and_juliet_pg1513.txt"  # beside the checkout
 SR = 24000
 
 

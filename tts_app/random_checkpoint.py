@@ -110,13 +110,37 @@ def _rig_stop_token(t3, speech_tokens: int) -> None:
         t3.speech_emb.weight[:, _STOP_DIM] = 0.0  # only the position decides
 
 
+def _lead_with_conditioning(t3) -> None:
+    """Make T3's tokens depend on its conditioning, exaggeration included.
+
+    With random weights the next token follows mostly from the previous
+    token's embedding (N(0, 1) per dimension), so upstream gives the same
+    tokens for exaggeration 0.3 and 2.0. Shrinking the speech embeddings lets
+    the attention over text and conditioning decide instead; exaggeration only
+    scales a vector that the next layer normalises, so it shows once that
+    vector is about as large as the attention output added to it (gain 0.1).
+    """
+    import torch
+
+    with torch.no_grad():
+        t3.speech_emb.weight.mul_(0.05)
+        t3.speech_pos_emb.emb.weight.mul_(0.05)
+        t3.cond_enc.emotion_adv_fc.weight.mul_(0.1)
+
+
 def build_random_checkpoint(
-    dest: Path, small: bool = True, seed: int = 0, speech_tokens: int = 25, ref_seconds: float = 3.0
+    dest: Path,
+    small: bool = True,
+    seed: int = 0,
+    speech_tokens: int = 25,
+    ref_seconds: float = 3.0,
+    conditioning_led: bool = False,
 ) -> Path:
     """Write a random-weight Chatterbox checkpoint into ``dest`` and return it.
 
     ``speech_tokens``: how many speech tokens every generate() call produces
-    (25 per second of audio).
+    (25 per second of audio). ``conditioning_led``: tokens that change with
+    exaggeration and cfg_weight (for faithfulness tests; see _lead_with_conditioning).
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import soundfile as sf
@@ -138,6 +162,8 @@ def build_random_checkpoint(
         ve = VoiceEncoder().eval()
         t3 = T3().eval()
         s3gen = S3Gen().eval()
+    if conditioning_led:
+        _lead_with_conditioning(t3)
     _rig_stop_token(t3, speech_tokens)
 
     def save(module, name: str) -> None:
@@ -163,6 +189,7 @@ def build_random_checkpoint(
                 "small": small,
                 "seed": seed,
                 "speech_tokens": speech_tokens,
+                "conditioning_led": conditioning_led,
                 "ref_seconds": ref_seconds,
                 "llama_overrides": SMALL_LLAMA_OVERRIDES if small else {},
             },

@@ -33,6 +33,7 @@ INDEXTTS_FILES = (
     "hf_cache/bigvgan/config.json",
     "hf_cache/bigvgan/bigvgan_generator.pt",
 )
+QWEN_FILES = ("qwen0.6bemo4-merge/config.json",)
 
 
 def make_weights(directory: Path, names=CHATTERBOX_FILES) -> Path:
@@ -244,6 +245,25 @@ class FakeIndexTTS2:
         n = 22050 // 10
         wav = np.full((1, n), 16384, dtype=np.int16)
         return (22050, wav.T)  # upstream: (sampling_rate, int16 array of shape (N, 1))
+
+
+class NoAuxFakeIndexTTS2:
+    """Signatures of PyPI's tts-webui-index-tts 2.0.1: no aux_paths, no use_qwen_emo.
+
+    That release asks the Hugging Face hub (offline: its cache) for the helper
+    models, so the fake records which cache it would read at construction."""
+
+    instances: list[NoAuxFakeIndexTTS2] = []
+
+    def __init__(
+        self, cfg_path="checkpoints/config.yaml", model_dir="checkpoints", use_fp16=False, device=None,
+        use_cuda_kernel=None, use_deepspeed=False,
+    ) -> None:
+        import os
+
+        self.kwargs = dict(cfg_path=cfg_path, model_dir=model_dir, use_fp16=use_fp16, device=device)
+        self.hub_cache = os.environ.get("HF_HUB_CACHE")
+        NoAuxFakeIndexTTS2.instances.append(self)
 
 
 class OldFakeIndexTTS2:

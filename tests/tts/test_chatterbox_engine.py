@@ -389,3 +389,68 @@ def test_random_weight_checkpoint_end_to_end(random_checkpoint, tmp_path, monkey
         assert np.abs(clip.samples).max() > 0
     assert list(engine._conds) == ["chatterbox-ref-narrator"]
     engine.unload()
+
+
+@pytest.fixture
+def real_engine(random_checkpoint, tmp_path, monkeypatch):
+    """ChatterboxEngine on the random-weight checkpoint, one line per call (the plain path)."""
+    from tts_app.random_checkpoint import small_t3_config
+
+    def make(dtype="float32"):
+        monkeypatch.setenv(cb.DEVICE_ENV, "cpu")
+        monkeypatch.setenv(cb.DTYPE_ENV, dtype)
+        monkeypatch.setenv(cb.BATCH_ENV, "1")
+        engine = cb.ChatterboxEngine(models_dir=random_checkpoint, voices_dir=tmp_path / "voices")
+        with small_t3_config():
+            engine.load()
+        return engine
+
+    return make
+
+
+def test_single_line_speaks_exactly_what_upstream_generate_says(real_engine):
+    import copy
+
+    import torch
+
+    engine = real_engine()
+    params = {"exaggeration": 1.3, "cfg_weight": 0.3, "temperature": 0.7, "seed": 11}
+    (clip,) = engine.synthesize([SynthesisRequest("Who goes there?", cb.DEFAULT_VOICE_ID, params)])
+    assert engine._fast is None  # one line: the plain path, upstream generate()
+    builtin = engine._builtin_conds
+    assert float(builtin.t3.emotion_adv.flatten()[0]) == 0.5  # the cached voice kept its own setting
+    model = engine._model
+    model.conds = copy.copy(builtin)
+    torch.manual_seed(11)
+    wav = model.generate("Who goes there?", exaggeration=1.3, cfg_weight=0.3, temperature=0.7)
+    np.testing.assert_allclose(clip.samples, np.clip(wav.squeeze(0).numpy(), -1, 1), atol=1e-6)
+    engine.unload()
+
+
+def test_reduced_precision_runs_only_the_token_model_under_autocast(real_engine):
+    import torch
+
+    engine = real_engine("bfloat16")
+    model = engine._model
+    seen = {}
+
+    def record(name):
+        def hook(module, args):
+            seen[name] = (torch.is_autocast_enabled("cpu"), torch.get_autocast_dtype("cpu"))
+
+        return hook
+
+    handles = [
+        model.t3.tfmr.register_forward_pre_hook(record("t3")),
+        model.s3gen.mel2wav.conv_pre.register_forward_pre_hook(record("vocoder")),
+    ]
+    try:
+        (clip,) = engine.synthesize([SynthesisRequest("Hello there.", cb.DEFAULT_VOICE_ID, {"seed": 1})])
+    finally:
+        for h in handles:
+            h.remove()
+    assert seen["t3"] == (True, torch.bfloat16)
+    assert seen["vocoder"][0] is False
+    assert engine.version().endswith("-bfloat16")
+    assert len(clip.samples) == 24000 and np.all(np.isfinite(clip.samples)) and np.abs(clip.samples).max() > 0
+    engine.unload()

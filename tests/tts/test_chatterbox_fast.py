@@ -31,7 +31,9 @@ def checkpoint(tmp_path_factory):
     from tts_app.random_checkpoint import build_random_checkpoint
 
     dest = tmp_path_factory.mktemp("cbfast") / "models" / "chatterbox"
-    build_random_checkpoint(dest, small=True, seed=0, speech_tokens=STOP_AT, ref_seconds=1.0)
+    # conditioning_led: exaggeration and cfg_weight change upstream's tokens on this
+    # checkpoint (checked below), so a fast path that ignored either would fail.
+    build_random_checkpoint(dest, small=True, seed=0, speech_tokens=STOP_AT, ref_seconds=1.0, conditioning_led=True)
     return dest
 
 
@@ -79,6 +81,43 @@ def test_greedy_tokens_match_upstream_with_padding_and_stops(model):
     # the same with a DynamicCache instead of the preallocated StaticCache
     fast.t3.static_cache = False
     assert all(torch.equal(a, b) for a, b in zip(got, fast.speech_tokens(items), strict=False))
+
+
+def test_exaggeration_and_cfg_weight_change_upstream_tokens_on_this_checkpoint(model):
+    """Without this, the per-line checks below could not tell an ignored setting."""
+    text = LINES[1]
+    base = upstream_tokens(model, text, 0.5, 30)
+    assert not torch.equal(base, upstream_tokens(model, text, 2.0, 30))
+    assert not torch.equal(base, upstream_tokens(model, text, 0.3, 30))
+    assert not torch.equal(base, upstream_tokens(model, text, 0.5, 30, cfg_weight=1.0))
+    assert not torch.equal(base, upstream_tokens(model, text, 0.5, 30, cfg_weight=0.1))
+
+
+def test_mixed_settings_in_one_batch_match_upstream_line_by_line(model):
+    """Every line keeps its own exaggeration, cfg_weight, temperature and penalty in a shared batch."""
+    settings = [  # (text, exaggeration, cfg_weight, temperature, repetition_penalty)
+        (LINES[1], 2.0, 0.5, 0.8, 1.2),
+        (LINES[1], 0.3, 0.5, 0.8, 1.2),
+        (LINES[1], 0.5, 1.0, 1.3, 1.0),
+        (LINES[2], 0.9, 0.1, 0.6, 2.0),
+    ]
+    ref = [
+        upstream_tokens(model, t, e, 30, cfg_weight=c, temperature=temp, repetition_penalty=rp)
+        for t, e, c, temp, rp in settings
+    ]
+    assert len({tuple(r.tolist()) for r in ref[:3]}) == 3  # same text, three settings, three token runs
+    fast = cf.FastChatterbox(model, batch_size=4, check_every=4)
+    items = [
+        cf.FastItem(
+            t, model.conds, exaggeration=e, cfg_weight=c, temperature=temp, repetition_penalty=rp,
+            max_new_tokens=30, greedy=True,
+        )
+        for t, e, c, temp, rp in settings
+    ]
+    got = fast.speech_tokens(items)
+    for n, (r, g) in enumerate(zip(ref, got, strict=True)):
+        assert len(g) == len(r), n
+        assert (r == g).float().mean() >= 0.99, (n, r.tolist(), g.tolist())
 
 
 def test_seeded_sampling_matches_upstream_and_is_batch_independent(model):

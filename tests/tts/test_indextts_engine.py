@@ -18,6 +18,7 @@ except ImportError:  # tests/ not importable as a package
 
 INDEXTTS_FILES, FakeIndexTTS2, FakeTorch = fakes.INDEXTTS_FILES, fakes.FakeIndexTTS2, fakes.FakeTorch
 OldFakeIndexTTS2, make_voice, make_weights = fakes.OldFakeIndexTTS2, fakes.make_voice, fakes.make_weights
+NoAuxFakeIndexTTS2 = fakes.NoAuxFakeIndexTTS2
 
 
 @pytest.fixture
@@ -30,6 +31,7 @@ def installed(monkeypatch):
     FakeIndexTTS2.instances = []
     monkeypatch.setattr(ix, "module_installed", lambda name: True)
     monkeypatch.setattr(ix, "_cuda_available", lambda: True)
+    monkeypatch.setattr(ix, "distribution_name", lambda: "indextts")  # the fakes mirror the official release
     monkeypatch.setattr(
         ix, "_import_upstream", lambda: (ix.go_offline(), types.SimpleNamespace(
             IndexTTS2=FakeIndexTTS2, torch=FakeTorch(cuda=True)))[1]
@@ -155,17 +157,64 @@ def test_device_env(engine, monkeypatch):
     assert model_of(engine).kwargs["device"] == "cuda:1"
 
 
-def test_old_release_refused(engine, monkeypatch):
-    monkeypatch.setattr(
-        ix, "_import_upstream", lambda: types.SimpleNamespace(IndexTTS2=OldFakeIndexTTS2, torch=FakeTorch())
-    )
-    with pytest.raises(EngineUnavailable, match="release"):
+def use_release(monkeypatch, cls):
+    monkeypatch.setattr(ix, "_import_upstream", lambda: types.SimpleNamespace(IndexTTS2=cls, torch=FakeTorch()))
+
+
+def test_release_without_aux_paths_needs_the_emotion_text_model_folder(engine, monkeypatch):
+    use_release(monkeypatch, OldFakeIndexTTS2)  # it would also load qwen0.6bemo4-merge/, which is missing
+    with pytest.raises(EngineUnavailable, match="put the qwen0.6bemo4-merge folder"):
         engine.load()
+
+
+def test_release_without_aux_paths_reads_helper_models_through_a_hub_cache_view(engine, monkeypatch, tmp_path):
+    make_weights(engine.weights_dir, fakes.QWEN_FILES)
+    monkeypatch.setattr(ix.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    monkeypatch.delenv("HF_HUB_CACHE", raising=False)
+    use_release(monkeypatch, NoAuxFakeIndexTTS2)
+    engine.load()
+    model = engine._model
+    assert model.kwargs["model_dir"] == str(engine.weights_dir) and model.kwargs["use_fp16"] is False
+    view = tmp_path / "tmp" / os.path.basename(model.hub_cache)
+    assert model.hub_cache == str(view)
+    codec = view / "models--amphion--MaskGCT" / "snapshots" / ix._VIEW_REVISION / "semantic_codec" / "model.safetensors"
+    assert codec.read_bytes() == (engine.weights_dir / "hf_cache" / "semantic_codec_model.safetensors").read_bytes()
+    assert (view / "models--amphion--MaskGCT" / "refs" / "main").read_text() == ix._VIEW_REVISION
+    assert "HF_HUB_CACHE" not in os.environ  # set only while upstream loads
+
+
+def test_hub_view_names_every_helper_file_as_the_hub_does(tmp_path):
+    weights = make_weights(tmp_path / "index-tts", INDEXTTS_FILES)
+    view = ix.hub_view(weights, tmp_path / "view")
+    assert ix.hub_view(weights, tmp_path / "view") == view  # rebuilding is harmless
+    for rel, (repo, filename) in ix.HUB_FILES.items():
+        link = view / f"models--{repo.replace('/', '--')}" / "snapshots" / ix._VIEW_REVISION / filename
+        assert link.resolve() == (weights / rel).resolve()
+    assert sorted(ix.HUB_FILES) == sorted(ix.AUX_FILES)
+
+
+def test_unknown_release_refused(engine, monkeypatch):
+    class Strange:
+        def __init__(self, checkpoint_dir):
+            raise AssertionError("must not be constructed")
+
+    use_release(monkeypatch, Strange)
+    with pytest.raises(EngineUnavailable, match="not one RunThru knows"):
+        engine.load()
+
+
+def test_cpu_device_runs_without_a_gpu(dirs, installed, monkeypatch):
+    monkeypatch.setattr(ix, "_cuda_available", lambda: False)
+    monkeypatch.setenv("RUNTHRU_TTS_DEVICE", "cpu")
+    models, voices = dirs
+    make_weights(models / "index-tts", INDEXTTS_FILES)
+    make_voice(voices, "alice")
+    assert ix.IndexTTS2Engine(models, voices).availability().available
 
 
 def test_load_failure_is_unavailable(engine, monkeypatch):
     class Broken(FakeIndexTTS2):
-        def __init__(self, cfg_path, model_dir, use_fp16=False, device=None, aux_paths=None, **kw):
+        def __init__(self, cfg_path, model_dir, use_fp16=False, device=None, use_qwen_emo=True, aux_paths=None):
             raise RuntimeError("CUDA error")
 
     monkeypatch.setattr(
@@ -199,10 +248,16 @@ def test_no_emotion_params(engine):
     assert call["emo_vector"] is None and call["emo_alpha"] == 1.0
 
 
-@pytest.mark.parametrize("bad", [[0.1] * 7, [0.1] * 9, [float("nan")] * 8])
+@pytest.mark.parametrize("bad", [[0.1] * 7, [0.1] * 9, [float("nan")] * 8, ["sad"] * 8, 3])
 def test_bad_emo_vector_fails(engine, bad):
     with pytest.raises(EngineFailed, match="emo_vector"):
         engine.synthesize([SynthesisRequest("Hello.", "indextts2-ref-bob", {"emo_vector": bad})])
+
+
+@pytest.mark.parametrize("bad", ["loud", None, float("inf")])
+def test_bad_emo_alpha_fails(engine, bad):
+    with pytest.raises(EngineFailed, match="emo_alpha"):
+        engine.synthesize([SynthesisRequest("Hello.", "indextts2-ref-bob", {"emo_alpha": bad})])
 
 
 def test_one_line_per_call_grouped_by_voice_in_order(engine):

@@ -48,6 +48,11 @@ DTYPE_ENV = "RUNTHRU_CHATTERBOX_DTYPE"
 DEVICE_ENV = "RUNTHRU_TTS_DEVICE"
 BATCH_ENV = "RUNTHRU_CHATTERBOX_BATCH"  # lines per batched call; 1 = always the plain path
 GPU_BATCH, CPU_BATCH = 16, 4
+# The install commands of docs/neural-engines.md, repeated where a parent reads them (tts_check).
+TORCH_INSTALL = "pip install torch==2.11.0 torchaudio==2.11.0"
+CHATTERBOX_INSTALL = (
+    'pip install -e ".[chatterbox]" -c constraints/chatterbox.txt && pip install --no-deps chatterbox-tts==0.1.7'
+)
 _DTYPES = {
     "float32": "float32",
     "fp32": "float32",
@@ -287,6 +292,24 @@ class ChatterboxEngine(LocalWeightsEngine):
         except EngineUnavailable as exc:
             return Availability(False, str(exc))
         return Availability(True)
+
+    def setup_report(self) -> list[str]:
+        """Everything missing for this engine, each with how to fix it (for tts_check)."""
+        problems = []
+        if not module_installed("torch"):
+            problems.append(f"package missing: torch. Install the CUDA pair first: {TORCH_INSTALL}")
+        if not module_installed("chatterbox"):
+            problems.append(f"package missing: chatterbox-tts. Install: {CHATTERBOX_INSTALL}")
+        for name in WEIGHT_FILES:
+            if not (self.weights_dir / name).is_file():
+                problems.append(
+                    f"weight file missing: {self.weights_dir / name} (from the ResembleAI/chatterbox model repository)"
+                )
+        try:
+            self.dtype_name()
+        except EngineUnavailable as exc:
+            problems.append(str(exc))
+        return problems
 
     def voices(self) -> list[Voice]:
         voices = [

@@ -30,6 +30,9 @@ class Command(BaseCommand):
         self.stdout.write(f"\n{eng.label or name} ({name})")
         if not avail.available:
             self.stdout.write(self.style.WARNING(f"  not available: {avail.reason}"))
+            # Neural engines list every missing package, file and device with its fix.
+            for problem in getattr(eng, "setup_report", list)():
+                self.stdout.write(f"  - {problem}")
             return
         self.stdout.write(f"  installed and weights found; device {eng.capabilities().device}; "
                           f"{len(eng.voices())} voices; version {eng.version()}")
