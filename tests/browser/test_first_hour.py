@@ -94,7 +94,7 @@ def test_a_parent_and_a_teen_get_through_the_first_hour_with_a_dolls_house(live_
     teen.goto(f"{live_server.url}/scripts/{script.pk}/cast")
     teen.wait_for_selector("#progress-box:not([hidden])")
     teen.wait_for_function("document.querySelector('#progress-text').textContent.includes('lines ready')")
-    assert teen.locator("#cancel-button").is_visible()
+    teen.wait_for_selector("#cancel-button:not([hidden])")  # shown once the stream of the running job opens
     snap(teen, "3-phone-follows-the-job")
     teen.click("#cancel-button")
     teen.wait_for_function("document.querySelector('#progress-text').textContent.includes('Stopping')")
