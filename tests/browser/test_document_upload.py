@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_flow import PIN, browser, shoot  # noqa: F401  (browser is a fixture)
+from tests.browser.test_flow import PIN, shoot
 from tests.documents import hostile
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
