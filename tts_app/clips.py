@@ -172,9 +172,15 @@ def _fallback_voice(voice_id: str, engine: str) -> str:
     return ids[digest % len(ids)]
 
 
+class Unspeakable(EngineFailed):
+    """Every engine spoke, but none made sound that passes for the text (a "line" of symbols
+    or stray characters): the text's fault, not the engines'."""
+
+
 def _make_one(spec: LineSpec) -> tuple[Clip, str]:
     """One line, with quality checks, one retry and fallback. Returns the clip and the engine that made it."""
     problems = []
+    engines_failed = False
     for engine_name in fallback_chain(spec.engine):
         voice = spec.voice_id if engine_name == spec.engine else _fallback_voice(spec.voice_id, engine_name)
         params = spec.params if engine_name == spec.engine else prosody.params_for(engine_name, spec.emotion)
@@ -184,11 +190,14 @@ def _make_one(spec: LineSpec) -> tuple[Clip, str]:
                 clip = audio.postprocess(engine_call(engine_name, [request])[0], loudness_offset_db=spec.loudness_db)
             except (EngineUnavailable, EngineFailed) as exc:
                 problems.append(f"{engine_name}: {exc}")
+                engines_failed = True
                 break
             problem = audio.quality_problem(clip, spec.text)
             if problem is None:
                 return clip, engine_name
             problems.append(f"{engine_name}: {problem}")
+    if problems and not engines_failed:
+        raise Unspeakable("; ".join(problems))
     raise EngineFailed("; ".join(problems) or "no engine could speak this line")
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from runthru_site.errors import Unavailable, UserError
 
-from . import cache, casting
+from . import audio, cache, casting
 from .adhoc import AdhocClip, adhoc_clip_make
-from .clips import clip_ready, clip_synthesize, line_spec
+from .clips import Unspeakable, clip_ready, clip_synthesize, line_spec
 from .engines.base import EngineFailed, EngineUnavailable
 from .engines.registry import available_engine_names, default_engine_name, fallback_chain, get_engine
 from .selectors import engine_checked, engine_voice_required
@@ -52,7 +52,7 @@ def synthesize_one(*, text: str, engine: str | None = None, voice_id: str | None
     ad-hoc store's, or make it and keep it there (tts_app.adhoc: bounded, least recently heard first).
 
     With no engine, the one a new rehearsal would get; with no voice, the engine's first."""
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not text.strip() or not audio.count_words(text):
         raise UserError("Type the words to speak.", code="empty_text")
     if len(text) > SYNTHESIZE_MAX_CHARS:
         raise UserError(f"That's too long to speak in one go. Keep it under {SYNTHESIZE_MAX_CHARS:,} characters.",
@@ -76,5 +76,8 @@ def synthesize_one(*, text: str, engine: str | None = None, voice_id: str | None
             pass  # removed just now: make it below
     try:
         return adhoc_clip_make(spec, clip_synthesize)
+    except Unspeakable:
+        raise UserError("We couldn't say that clearly. Try ordinary words and sentences.",
+                        code="unspeakable") from None
     except EngineFailed as exc:
         raise Unavailable(f"We couldn't make that sound right now: {exc}", code="synthesis_failed") from None

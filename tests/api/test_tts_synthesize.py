@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 import soundfile
 
 from tts_app import cache
@@ -111,3 +112,10 @@ def test_index_tts_with_no_family_voice_is_a_clear_400(api, no_family_voices):
     response = api.post("/api/tts/synthesize", {"text": "Hello.", "engine": "index-tts"}, format="json")
     error = assert_error(response, 400, "engine_needs_voice")
     assert error["details"]["engine"] == "indextts2"
+
+
+@pytest.mark.parametrize("text", ["\u0014\u00bf", "\U0010d5d0\x84\U00013de3", "Þ¹\x05gò𠭅û둼\x19"])
+def test_text_with_no_words_to_say_is_a_clear_400_not_a_server_error(api, text):
+    response = api.post("/api/tts/synthesize", {"text": text}, format="json")
+    error = assert_error(response, 400)
+    assert error["code"] in ("empty_text", "unspeakable")

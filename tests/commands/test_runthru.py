@@ -76,7 +76,7 @@ def _daphnes(pid: int) -> set[int]:
     found = set()
     for child in children(pid):
         with open(f"/proc/{child}/cmdline", "rb") as fh:
-            if b"daphne" in fh.read():
+            if b"runthru_site.serve" in fh.read():  # daphne, through the body-limiting wrapper
                 found.add(child)
     return found
 

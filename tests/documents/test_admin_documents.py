@@ -48,10 +48,21 @@ def test_only_a_signed_in_parent_can_download_an_original(parent, play):
     assert parent.get("/admin/scripts_app/script/999/original/").status_code == 404
 
 
-def test_deleting_a_script_in_the_admin_removes_its_original(parent, play, django_capture_on_commit_callbacks):
+def test_deleting_a_script_in_the_admin_removes_its_original_once_it_cannot_be_undone(
+        parent, play, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tts_app.purge import purge_deleted_scripts
+
     _add(parent, "play.pdf", makers.stage_pdf(*play))
     script = Script.objects.get()
     stored = original_path(script.original_file)
     with django_capture_on_commit_callbacks(execute=True):
         response = parent.post(f"/admin/scripts_app/script/{script.pk}/delete/", {"post": "yes"})
-    assert response.status_code == 302 and not stored.exists()
+    assert response.status_code == 302 and stored.exists()  # can still be brought back
+    Script.objects.filter(pk=script.pk).update(deleted_at=timezone.now() - timedelta(days=31))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert purge_deleted_scripts() == 1
+    assert not stored.exists()

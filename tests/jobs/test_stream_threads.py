@@ -78,7 +78,7 @@ def test_a_new_stream_starts_at_once_while_others_wait_idle(script, signed_in):
 def test_one_device_may_follow_a_few_streams_at_once_not_more(client, script, signed_in):
     job = queued_job(script)
     app = PooledASGIHandler(threads=2, stream_threads=2)
-    other_device = sign_in(client, "2468")
+    other_device = sign_in(client, "246813")
 
     async def scenario():
         allowed = [Stream(app, job.pk, signed_in) for _ in range(limits.PROGRESS_STREAMS_PER_DEVICE)]

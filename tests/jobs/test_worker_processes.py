@@ -42,7 +42,7 @@ def _database_and_cache_agree(job):
         assert cache.file_ok(row.path, row.size)
         clip = audio.decode_wav(cache.absolute(row.path))
         assert audio.quality_problem(clip, "a few words here") is None or clip.duration > 0.2
-    on_disk = {p.relative_to(cache.audio_root()).as_posix() for p in cache.audio_root().glob("*/*.wav")}
+    on_disk = {p.relative_to(cache.audio_root()).as_posix() for p in cache.audio_root().glob("*/*.mp3")}
     assert set(AudioClip.objects.all().values_list("path", flat=True)) <= on_disk
     assert not list(cache.audio_root().glob("*/.tmp-*"))
 

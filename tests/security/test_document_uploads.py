@@ -52,11 +52,22 @@ def test_a_word_file_uploads_like_a_text_file(api, play):
         "TOBIAS", "MAREN", "GRANDPA OSKAR", "CAPTAIN IDA"}
 
 
-def test_deleting_an_uploaded_pdf_script_removes_the_kept_file(api, play, django_capture_on_commit_callbacks):
+def test_deleting_an_uploaded_pdf_script_removes_the_kept_file_once_it_cannot_be_undone(
+        api, parent_api, play, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tts_app.purge import purge_deleted_scripts
+
     body = upload(api, "play.pdf", makers.stage_pdf(*play)).json()
     path = original_path(Script.objects.get(pk=body["id"]).original_file)
     with django_capture_on_commit_callbacks(execute=True):
-        assert api.delete(f"/api/scripts/{body['id']}").status_code == 204
+        assert parent_api.delete(f"/api/scripts/{body['id']}").status_code == 204
+    assert path.exists()  # a deleted script can be brought back for a while, with its original
+    Script.objects.filter(pk=body["id"]).update(deleted_at=timezone.now() - timedelta(days=31))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert purge_deleted_scripts() == 1
     assert not path.exists()
 
 
