@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
-from rest_framework import exceptions, status
+from rest_framework import exceptions, renderers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -22,6 +22,16 @@ FRIENDLY = {
     "throttled": "Too many requests. Please wait a moment.",
     "not_acceptable": "We can't answer in that format.",
 }
+
+
+class JsonErrorsMixin:
+    """Errors are JSON (the API's one error shape), even for a client that asked for an event
+    stream or for audio."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer, request.accepted_media_type = renderers.JSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 def error_body(code: str, message: str, details=None) -> dict:

@@ -20,6 +20,7 @@ from tts_app.models import GenerationJob
 from tts_app.selectors import job_find
 
 from ..authentication import parents_only
+from ..errors import JsonErrorsMixin
 from ..streams import ProgressStreamResponse, device_of, stream_slot_take
 from .serializers import ErrorSerializer, JobStateSerializer
 
@@ -118,15 +119,6 @@ def progress_stream(request, job_id: int) -> ProgressStreamResponse:
 def _last_event_id(request) -> int:
     raw = request.headers.get("Last-Event-ID") or request.query_params.get("last_event_id") or "0"
     return plain_id(raw) or 0
-
-
-class JsonErrorsMixin:
-    """Errors are JSON (the API's one error shape), even for a client that asked for an event stream."""
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        if isinstance(response, Response) and response.status_code >= 400:
-            request.accepted_renderer, request.accepted_media_type = renderers.JSONRenderer(), "application/json"
-        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class GenerateView(JsonErrorsMixin, APIView):

@@ -12,6 +12,7 @@ from tts_app.services import synthesize_one
 from tts_app.voices import voice_upload
 
 from ..authentication import parents_only
+from ..errors import JsonErrorsMixin
 from ..throttles import AdhocSpeechThrottle
 from .serializers import ErrorSerializer, SynthesizeSerializer, VoiceSerializer, VoiceUploadSerializer
 
@@ -78,7 +79,7 @@ def clip_response(clip, request) -> HttpResponse:
     return response
 
 
-class SynthesizeView(APIView):
+class SynthesizeView(JsonErrorsMixin, APIView):
     throttle_classes = [AdhocSpeechThrottle]
     renderer_classes = AUDIO_RENDERERS
 
@@ -100,7 +101,7 @@ class SynthesizeView(APIView):
         return clip_response(clip, request)
 
 
-class VoicePreviewView(APIView):
+class VoicePreviewView(JsonErrorsMixin, APIView):
     renderer_classes = AUDIO_RENDERERS
 
     @extend_schema(
