@@ -122,8 +122,7 @@ def test_text_with_no_words_to_say_is_a_clear_400_not_a_server_error(api, text):
 
 
 @pytest.mark.parametrize("accept", ["audio/mpeg", "audio/wav"])
-def test_errors_are_json_even_when_the_client_asked_for_audio(api, accept):
-    wrong_method = api.get("/api/tts/synthesize", HTTP_ACCEPT=accept)
-    assert_error(wrong_method, 405)
-    no_text = api.post("/api/tts/synthesize", {"text": ""}, format="json", HTTP_ACCEPT=accept)
-    assert_error(no_text, 400)
+def test_errors_are_json_even_when_the_client_asked_for_audio(api, anon, accept):
+    assert_error(anon.post("/api/tts/synthesize", {"text": "Hi."}, format="json", HTTP_ACCEPT=accept), 401)
+    assert_error(api.get("/api/tts/synthesize", HTTP_ACCEPT=accept), 405)
+    assert_error(api.post("/api/tts/synthesize", {"text": ""}, format="json", HTTP_ACCEPT=accept), 400)
