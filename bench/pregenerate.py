@@ -1,11 +1,19 @@
-"""Pre-generation overhead: the real job path against the engine alone, same lines, same run.
+"""Pre-generation: the real job path against the raw engines alone, same lines, same run.
 
     python bench/pregenerate.py [--play romeo_and_juliet_pg1513.txt] [--workers 2] [--engine natural|espeak]
+                                [--one-worker] [--limit N]
 
-Prints: the engine's own time for every spoken line, the wall time of a job
-run through the real path (jobs, cache writes, progress rows) with one worker
-and with N worker processes, their ratios, and the time of a second run of the
-same job (all cached). Uses a fresh temporary data dir and SQLite.
+Prints, for every spoken line of the play (every role) in the cast's default voices:
+- the raw engines alone, one process, then N processes sharing the lines (no jobs, no
+  database, no files): the figure the real path is compared with;
+- the real path (jobs, claims, post-processing, MP3 files, progress rows) with N worker
+  processes, and its ratio against the raw engines on N processes (target <= 1.3);
+- the time from Generate to the first playable cue of the teen's current scene, with fresh
+  worker processes that have not loaded a voice yet (the first Generate after starting
+  RunThru; target <= 5 s), for a scene in the middle of the play;
+- with --one-worker, the real path in one process against the engines alone;
+- a second run of the same job (all cached).
+Uses a fresh temporary data dir and SQLite.
 """
 
 from __future__ import annotations
@@ -34,15 +42,31 @@ def _setup(data_dir: str) -> None:
     django.setup()
 
 
-def _worker(data_dir: str, job_id: int, ready, go, engine_name: str) -> None:
+def _worker(data_dir: str, job_id: int, engine_names: list, preload: bool, ready, go) -> None:
     _setup(data_dir)
     from tts_app.engines.registry import get_engine
     from tts_app.jobs import job_run
 
-    get_engine(engine_name).load()
+    if preload:
+        for name in engine_names:
+            get_engine(name).load()
     ready.release()
     go.wait()  # Django start-up is not generation work: every worker starts together
     job_run(job_id=job_id)
+
+
+def _raw_engine_worker(data_dir: str, specs: list, ready, go) -> None:
+    """The engines alone on a share of the lines: what N workers could do with no job around them."""
+    _setup(data_dir)
+    from tts_app.engines.base import SynthesisRequest
+    from tts_app.engines.registry import get_engine
+
+    for name in {s.engine for s in specs}:
+        get_engine(name).load()
+    ready.release()
+    go.wait()
+    for s in specs:
+        get_engine(s.engine).synthesize([SynthesisRequest(text=s.text, voice_id=s.voice_id, params=s.params)])
 
 
 def _new_job(script, engine: str, voices: dict):
@@ -52,12 +76,71 @@ def _new_job(script, engine: str, voices: dict):
                    enqueue=False)
 
 
+def _run_processes(ctx, target, per_process_args: list[tuple]) -> float:
+    """Start one process per argument tuple, wait until each is set up, then time them together."""
+    ready, go = ctx.Semaphore(0), ctx.Event()
+    procs = [ctx.Process(target=target, args=(*a, ready, go)) for a in per_process_args]
+    for p in procs:
+        p.start()
+    for _ in procs:
+        ready.acquire()
+    started = time.perf_counter()
+    go.set()
+    for p in procs:
+        p.join()
+    return time.perf_counter() - started
+
+
+def _fresh_cache() -> None:
+    from tts_app import cache
+    from tts_app.models import AudioClip
+
+    for row in AudioClip.objects.all():
+        cache.remove(row.path)
+    AudioClip.objects.all().delete()
+
+
+def _first_cue_seconds(ctx, data_dir: str, script, engine_name: str, voices: dict, workers: int,
+                       names: list) -> tuple[float, int]:
+    """Generate from the middle scene with workers that have not loaded a voice: seconds until a
+    clip of that scene can be played (its row exists), then the job is stopped."""
+    from tts_app.jobs import job_cancel, job_for
+    from tts_app.models import AudioClip
+    from tts_app.selectors import spoken_lines
+
+    _fresh_cache()
+    spoken = {e["id"] for e in spoken_lines(script, None)}
+    scenes = [[e["id"] for e in sc["elements"] if e["id"] in spoken] for sc in script.scenes]
+    middle = next(i for i in range(len(scenes) // 2, len(scenes)) if scenes[i])
+    job = job_for(script=script, engine=engine_name, user_role=None, voice_assignments=voices, reuse=False,
+                  enqueue=False, start_scene=middle)
+    ready, go = ctx.Semaphore(0), ctx.Event()
+    procs = [ctx.Process(target=_worker, args=(data_dir, job.pk, names, False, ready, go)) for _ in range(workers)]
+    for p in procs:
+        p.start()
+    for _ in procs:
+        ready.acquire()
+    started = time.perf_counter()
+    go.set()
+    seconds = float("nan")
+    while time.perf_counter() - started < 300:
+        if AudioClip.objects.filter(script=script, line_id__in=scenes[middle]).exists():
+            seconds = time.perf_counter() - started
+            break
+        time.sleep(0.02)
+    job_cancel(job=job)
+    for p in procs:
+        p.join()
+    return seconds, middle
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--play", default="romeo_and_juliet_pg1513.txt")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0, help="only the first N lines (quick runs)")
     parser.add_argument("--engine", default="natural", help="the cast's preferred engine (default: natural)")
+    parser.add_argument("--one-worker", action="store_true", help="also time the real path in one process")
     args = parser.parse_args()
 
     data_dir = tempfile.mkdtemp(prefix="runthru-bench-")
@@ -69,6 +152,7 @@ def main() -> None:
     from tts_app import audio
     from tts_app.engines.base import SynthesisRequest
     from tts_app.engines.registry import get_engine
+    from tts_app.jobs import job_run
     from tts_app.selectors import line_spec_for, spoken_lines
     from tts_app.services import default_voice_assignments
 
@@ -85,13 +169,18 @@ def main() -> None:
     voices = default_voice_assignments(script=script, user_role=None, engine=engine_name)
     elements = list(spoken_lines(script, None))
     specs = [line_spec_for(e, engine=engine_name, voice_assignments=voices) for e in elements]
-    for name in {s.engine for s in specs}:  # a cast mixes engines (the minor parts may be espeak-ng)
+    names = sorted({s.engine for s in specs})  # a cast mixes engines (the minor parts may be espeak-ng)
+    for name in names:
         get_engine(name).load()
+    ctx = mp.get_context("spawn")
+    n = len(specs)
+    print(f"play: {args.play}, spoken lines: {n}, engines: {', '.join(names)}, cpu cores: {os.cpu_count()}, "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)
 
-    # 1. The engine alone, then engine + post-processing (what any clip needs).
-    requests = [SynthesisRequest(text=s.text, voice_id=s.voice_id, params=s.params) for s in specs]
+    # 1. The raw engines: one process, then N processes each with every N-th line.
     started = time.perf_counter()
-    clips = [get_engine(s.engine).synthesize([r])[0] for s, r in zip(specs, requests, strict=True)]
+    clips = [get_engine(s.engine).synthesize([SynthesisRequest(text=s.text, voice_id=s.voice_id,
+                                                               params=s.params)])[0] for s in specs]
     engine_s = time.perf_counter() - started
     started = time.perf_counter()
     for clip, spec in zip(clips, specs, strict=True):
@@ -99,16 +188,22 @@ def main() -> None:
         audio.quality_problem(done, spec.text)
         audio.encode_clip(done)
     post_s = time.perf_counter() - started
+    del clips
+    print(f"engines alone, 1 process:                    {engine_s:7.2f} s  ({1000 * engine_s / n:.1f} ms/line)")
+    print(f"post-processing alone (trim, loudness, mp3): {post_s:7.2f} s  ({1000 * post_s / n:.1f} ms/line)",
+          flush=True)
+    raw_n_s = _run_processes(ctx, _raw_engine_worker,
+                             [(data_dir, specs[i::args.workers]) for i in range(args.workers)])
+    print(f"engines alone, {args.workers} processes:                  {raw_n_s:7.2f} s", flush=True)
 
-    # 2. The real path, one worker in this process.
-    job = _new_job(script, engine_name, voices)
-    from tts_app.jobs import job_run
-
-    started = time.perf_counter()
-    job_run(job_id=job.pk)
-    one_worker_s = time.perf_counter() - started
-    job.refresh_from_db()
-    assert job.made + job.cached == len(specs), (job.made, job.cached, job.failed, len(specs))
+    # 2. The real path with N worker processes sharing one job.
+    parallel = _new_job(script, engine_name, voices)
+    real_n_s = _run_processes(ctx, _worker, [(data_dir, parallel.pk, names, True) for _ in range(args.workers)])
+    parallel.refresh_from_db()
+    assert parallel.made + parallel.cached == n, (parallel.made, parallel.cached, parallel.failed, n)
+    print(f"real path, {args.workers} worker processes:               {real_n_s:7.2f} s  "
+          f"ratio to the engines on {args.workers} processes {real_n_s / raw_n_s:.2f} (target <= 1.3)  "
+          f"[made {parallel.made}, cached {parallel.cached}, failed {parallel.failed}]", flush=True)
 
     # 3. A second run of the same work: everything is cached.
     again = _new_job(script, engine_name, voices)
@@ -116,43 +211,23 @@ def main() -> None:
     job_run(job_id=again.pk)
     cached_s = time.perf_counter() - started
     again.refresh_from_db()
+    print(f"second run, all cached ({again.cached} lines):     {cached_s:7.2f} s", flush=True)
 
-    # 4. The real path with N worker processes sharing one job (fresh cache: other voices' keys).
-    from tts_app import cache  # noqa: I001
-    from tts_app.models import AudioClip
+    # 4. Generate to the first playable cue of the current scene, cold workers.
+    first_s, scene = _first_cue_seconds(ctx, data_dir, script, engine_name, voices, args.workers, names)
+    print(f"Generate to the first playable cue of scene {scene + 1} (workers loading their voices): "
+          f"{first_s:.2f} s (target <= 5 s)", flush=True)
 
-    for row in AudioClip.objects.all():
-        cache.remove(row.path)
-    AudioClip.objects.all().delete()
-    parallel = _new_job(script, engine_name, voices)
-    ctx = mp.get_context("spawn")
-    ready, go = ctx.Semaphore(0), ctx.Event()
-    procs = [ctx.Process(target=_worker, args=(data_dir, parallel.pk, ready, go, engine_name))
-             for _ in range(args.workers)]
-    spawn_started = time.perf_counter()
-    for p in procs:
-        p.start()
-    for _ in procs:
-        ready.acquire()
-    started = time.perf_counter()
-    go.set()
-    for p in procs:
-        p.join()
-    startup_free_s = time.perf_counter() - started
-    total_wall = time.perf_counter() - spawn_started
-    parallel.refresh_from_db()
-
-    n = len(specs)
-    print(f"play: {args.play}, spoken lines: {n}, cpu cores: {os.cpu_count()}")
-    print(f"engine alone ({engine_name} synthesis):          {engine_s:7.2f} s  ({1000 * engine_s / n:.2f} ms/line)")
-    print(f"post-processing alone (trim, loudness, mp3): {post_s:7.2f} s  ({1000 * post_s / n:.2f} ms/line)")
-    print(f"real path, 1 worker:                         {one_worker_s:7.2f} s  ratio to engine "
-          f"{one_worker_s / engine_s:.2f}  (to engine+post {one_worker_s / (engine_s + post_s):.2f})")
-    print(f"real path, {args.workers} worker processes:               {startup_free_s:7.2f} s  ratio to engine "
-          f"{startup_free_s / engine_s:.2f}  (to engine+post {startup_free_s / (engine_s + post_s):.2f})"
-          f"  [incl. process start {total_wall:.2f} s]")
-    print(f"second run, all cached ({again.cached} lines):        {cached_s:7.2f} s")
-    print(f"made {parallel.made}, cached {parallel.cached}, failed {parallel.failed}")
+    # 5. Optionally, the real path in this one process.
+    if args.one_worker:
+        _fresh_cache()
+        one = _new_job(script, engine_name, voices)
+        started = time.perf_counter()
+        job_run(job_id=one.pk)
+        one_s = time.perf_counter() - started
+        print(f"real path, 1 worker:                         {one_s:7.2f} s  ratio to the engines alone "
+              f"{one_s / engine_s:.2f}")
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ calls in the foreground; tests call it directly too.
 from __future__ import annotations
 
 import logging
+import socket
 import time
 import uuid
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from django.utils import timezone
 from runthru_site.errors import UserError
 
 from . import events
-from .clips import clips_make, owner_is_dead, process_owner
+from .clips import CLAIM_STALE_AFTER, clips_make, owner_is_dead, process_owner
 from .engines.registry import engine_names, get_engine
 from .models import GenerationJob, JobEvent, JobLine
 from .queue_watch import ticket_issue
@@ -154,23 +155,27 @@ def _start(job_id: int) -> bool:
 
 
 def _lines_of_dead_workers(job_id: int, limit: int) -> list[int]:
+    """Lines whose worker is gone: a process on this computer that no longer exists (known at
+    once), or a worker elsewhere not heard from for CLAIM_STALE_AFTER. A live worker here keeps
+    its lines however slow it is: slow voices on a busy laptop can take a minute for a batch,
+    and taking its lines then made every one of them twice (and counted twice)."""
     busy = JobLine.objects.filter(job_id=job_id, status=JobLine.Status.PENDING).exclude(owner="")
+    remote_stale = timezone.now() - CLAIM_STALE_AFTER
     dead = [o for o in busy.values_list("owner", flat=True).distinct() if owner_is_dead(o)]
-    return list(busy.filter(owner__in=dead).order_by("position").values_list("pk", flat=True)[:limit])
+    gone = busy.filter(models.Q(owner__in=dead) | models.Q(claimed_at__lt=remote_stale)
+                       & ~models.Q(owner__startswith=f"{socket.gethostname()}:"))
+    return list(gone.order_by("position").values_list("pk", flat=True)[:limit])
 
 
 def _claim_batch(job_id: int, owner: str, size: int) -> list[JobLine]:
-    """Take the next lines nobody is working on (or whose worker went quiet).
+    """Take the next lines nobody is working on (or whose worker is gone).
 
     PostgreSQL: SKIP LOCKED lets workers claim side by side; SQLite's
     IMMEDIATE transactions queue them.
     """
     now = timezone.now()
-    stale = now - HEARTBEAT_STALE
     with transaction.atomic():
-        free = JobLine.objects.filter(job_id=job_id, status=JobLine.Status.PENDING).filter(
-            models.Q(owner="") | models.Q(claimed_at__lt=stale)
-        ).order_by("position")
+        free = JobLine.objects.filter(job_id=job_id, status=JobLine.Status.PENDING, owner="").order_by("position")
         if connection.features.has_select_for_update_skip_locked:
             free = free.select_for_update(skip_locked=True)
         ids = list(free.values_list("pk", flat=True)[:size])
@@ -238,12 +243,16 @@ def job_run(*, job_id: int, on_line: Callable[[JobLine, str], None] | None = Non
     engine = get_engine(job.engine) if job.engine in engine_names() else None
     # Fast engines get big batches (bookkeeping per batch, not per line); GPU
     # engines get what they can decode at once.
-    batch_size = 32 if engine is None or engine.capabilities().batch_size <= 1 else engine.capabilities().batch_size
+    largest = 32 if engine is None or engine.capabilities().batch_size <= 1 else engine.capabilities().batch_size
+    # Start with one line and double: a cue can be played once its batch is stored, so the
+    # first one is ready after one line's work, not after a whole batch of slow voices.
+    batch_size = 1
     while True:
         if GenerationJob.objects.filter(pk=job_id, cancel_requested=True).exists():
             _finish(job_id, GenerationJob.State.CANCELLED, kind="cancelled")
             break
         batch = _claim_batch(job_id, owner, batch_size)
+        batch_size = min(largest, batch_size * 2)
         if not batch:
             if JobLine.objects.filter(job_id=job_id, status=JobLine.Status.PENDING).exists():
                 break  # the rest is in another worker's hands
