@@ -23,7 +23,8 @@ let engines = [];
 let voices = [];
 let jobId = null;
 let streaming = null; // AbortController of the running stream
-const cues = new CueRecorders({ section: $("cues-section"), list: $("cue-characters"), note: $("cues-parents-note") });
+const cues = new CueRecorders({ section: $("cues-section"), list: $("cue-characters"), note: $("cues-parents-note"),
+  mic: $("cues-mic") });
 
 const characterName = (id) => (script.parsed.characters.find((c) => c.id === id) || {}).name || id;
 

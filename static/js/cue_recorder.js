@@ -18,10 +18,11 @@ function micMessage(error) {
 }
 
 export class CueRecorders {
-  constructor({ section, list, note }) {
+  constructor({ section, list, note, mic }) {
     this.section = section;
     this.list = list;
-    this.note = note;
+    this.note = note; // "only a parent can record", for the teen
+    this.mic = mic; // the microphone explained, for a parent
     this.session = null;
     this.script = null;
     this.recorded = new Map(); // line id -> recording
@@ -69,6 +70,7 @@ export class CueRecorders {
     this.canRecord = listing.can_record;
     this.recorded = new Map(listing.recordings.map((r) => [r.line_id, r]));
     this.note.hidden = this.canRecord;
+    this.mic.hidden = !this.canRecord;
     const groups = this.linesByCharacter();
     const order = [...script.parsed.characters].sort((a, b) => b.line_count - a.line_count)
       .filter((c) => groups.has(c.id));

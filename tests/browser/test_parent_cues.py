@@ -137,3 +137,26 @@ def test_a_parent_records_a_line_on_the_cast_page_and_the_rehearsal_plays_it(liv
     page.wait_for_timeout(500)
     second = [engine for url, engine in heard if dad[1] in url]
     assert second and set(second) == {"espeak"}, heard
+
+
+def test_the_teen_sees_what_is_recorded_but_cannot_record(live_server, rehearsal, browser):
+    from sessions_app.cues import cue_record
+    from sessions_app.signin import pin_set
+
+    pin_set(pin="246813")
+    dad = [e["id"] for e in rehearsal.script.scenes[0]["elements"] if e.get("character") == "dad"]
+    cue_record(session=rehearsal, line_id=dad[1], data=wav_bytes(speak("Nothing too bright, mind.")))
+    page = browser.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/signin")
+    page.fill("#pin", "246813")
+    page.click("#signin-button")
+    page.wait_for_url(live_server.url + "/")
+    page.goto(f"{live_server.url}/scripts/{rehearsal.script_id}/cast")
+    page.wait_for_selector("#cues-section:not([hidden])")
+    assert page.locator("#cues-parents-note").is_visible() and page.locator("#cues-mic").is_hidden()
+    box = page.locator("#cues-dad")
+    assert "1 of 2 lines recorded" in box.locator("summary").inner_text()
+    box.locator("summary").click()
+    assert box.locator(".cue-record").is_disabled() and box.locator(".cue-delete").is_hidden()
+    page.close()
