@@ -99,13 +99,27 @@ def cue_record(*, session: RehearsalSession, line_id, data: bytes) -> CueRecordi
               "sha256": hashlib.sha256(encoded).hexdigest(), "duration": round(clip.duration, 3)}
     try:
         with transaction.atomic():
+            _lock(session)
             row, old = _upsert(session, line_id, fields)
+            _sync_takes(session)
             if old:
                 transaction.on_commit(lambda: cue_remove_files([old]))
     except BaseException:
         cue_remove_files([relative])
         raise
     return row
+
+
+def _lock(session: RehearsalSession) -> None:
+    # Changes to one rehearsal's recordings queue here (SQLite's IMMEDIATE transactions queue anyway),
+    # so the map written by _sync_takes always matches the rows.
+    RehearsalSession.objects.select_for_update().filter(pk=session.pk).values_list("pk", flat=True).first()
+
+
+def _sync_takes(session: RehearsalSession) -> None:
+    rows = CueRecording.objects.filter(session_id=session.pk).values_list("line_id", "sha256")
+    session.recorded_cues = {line_id: sha256[:16] for line_id, sha256 in rows}
+    RehearsalSession.objects.filter(pk=session.pk).update(recorded_cues=session.recorded_cues)
 
 
 def _upsert(session: RehearsalSession, line_id: str, fields: dict) -> tuple[CueRecording, str]:
@@ -124,9 +138,12 @@ def _upsert(session: RehearsalSession, line_id: str, fields: dict) -> tuple[CueR
 
 
 def cue_delete(*, session: RehearsalSession, line_id) -> None:
-    deleted, _ = CueRecording.objects.filter(session=session, line_id=line_id).delete()
-    if not deleted:
-        raise NotFound("That line hasn't been recorded.", code="no_recording")
+    with transaction.atomic():
+        _lock(session)
+        deleted, _ = CueRecording.objects.filter(session=session, line_id=line_id).delete()
+        if not deleted:
+            raise NotFound("That line hasn't been recorded.", code="no_recording")
+        _sync_takes(session)
     # the post_delete signal removes the file after the commit
 
 
@@ -134,5 +151,10 @@ def cue_recordings_purge(*, session: RehearsalSession | None = None) -> int:
     """A parent's purge: every recorded line (of one rehearsal, or all), files included. Returns how many."""
     rows = CueRecording.objects.all() if session is None else CueRecording.objects.filter(session=session)
     with transaction.atomic():
-        _, counts = rows.delete()  # the post_delete signal removes each file after the commit
+        sessions = RehearsalSession.objects.select_for_update().filter(pk__in=rows.values("session_id"))
+        touched = list(sessions.values_list("pk", flat=True))
+        _, counts = rows.filter(session_id__in=touched).delete()  # post_delete removes each file after the commit
+        RehearsalSession.objects.filter(pk__in=touched).update(recorded_cues={})
+    if session is not None:
+        session.recorded_cues = {}
     return counts.get(CueRecording._meta.label, 0)

@@ -83,6 +83,9 @@ class RehearsalSession(models.Model):
     scene_runs = models.JSONField(default=dict, blank=True)
     # Opt-in: keep the teen's last recording of each line so they can hear themselves.
     keep_recordings = models.BooleanField(default=False)
+    # line id -> take of each line a parent recorded (CueRecording), kept with them in one
+    # transaction: every audio request reads this row anyway, so lines nobody recorded cost no query.
+    recorded_cues = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_accessed_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -134,7 +137,7 @@ class CueRecording(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["session", "line_id"]
+        ordering = ["line_id"]
         constraints = [models.UniqueConstraint(fields=["session", "line_id"], name="one_cue_recording_per_line")]
         verbose_name = "parent's recorded line"
 

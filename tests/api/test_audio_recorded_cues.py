@@ -115,3 +115,14 @@ def test_a_recorded_line_plays_before_anything_is_generated(parent_api, api, sma
     take = record(parent_api, session, rank[0])["take"]
     assert api.get(url(session, rank[0], take))["X-RunThru-Engine"] == "parent"
     assert_error(api.get(url(session, rank[1])), 404, "not_generated")
+
+
+def test_lines_nobody_recorded_cost_no_extra_query(api, parent_api, session, rank_lines):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    record(parent_api, session, rank_lines[0])
+    api.get(url(session, rank_lines[1]))  # the clip is found once and remembered
+    with CaptureQueriesContext(connection) as asked:
+        assert api.get(url(session, rank_lines[1]))["X-RunThru-Engine"] == "espeak"
+    assert not [q["sql"] for q in asked.captured_queries if "cuerecording" in q["sql"]]
