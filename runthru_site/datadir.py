@@ -35,7 +35,7 @@ def folders(root: Path) -> dict[str, Path]:
         "models": root / "models",
         "voices": root / "voices",
         "adhoc_audio": root / "adhoc-audio",
-        "recordings": root / "recordings",  # the teen's own attempts, only when a session keeps them
+        "recordings": root / "recordings",  # the teen's kept attempts; a parent's recorded lines in cues/
         "static": root / "staticfiles",
     }
 

@@ -6,6 +6,7 @@ from django.urls import path
 from . import limits
 from .admin_login import LimitedAdminLoginForm
 from .attempts import recordings_purge
+from .cues import cue_recordings_purge
 from .models import AccessPin, ApiToken, KnownDevice, RehearsalSession, SignInFailure
 from .progress import progress_summary, session_progress
 from .signin import PIN_RULE, lockouts_clear, new_devices_wait, pin_is_valid_new, pin_set
@@ -116,7 +117,7 @@ class RehearsalSessionAdmin(admin.ModelAdmin):
                     "current_line_index", "last_accessed_at"]
     list_filter = ["script", "user_role", "tts_engine"]
     readonly_fields = ["created_at", "last_accessed_at", "lines_learnt_by_scene"]
-    actions = ["purge_recordings"]
+    actions = ["purge_recordings", "purge_cue_recordings"]
 
     @admin.display(description="lines learnt")
     def lines_learnt(self, obj):
@@ -131,3 +132,8 @@ class RehearsalSessionAdmin(admin.ModelAdmin):
     def purge_recordings(self, request, queryset):
         count = sum(recordings_purge(session=session) for session in queryset)
         self.message_user(request, f"Deleted {count} recording(s).")
+
+    @admin.action(description="Delete the lines a parent recorded")
+    def purge_cue_recordings(self, request, queryset):
+        count = sum(cue_recordings_purge(session=session) for session in queryset)
+        self.message_user(request, f"Deleted {count} recorded line(s). The chosen voices read them again.")

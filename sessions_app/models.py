@@ -83,6 +83,9 @@ class RehearsalSession(models.Model):
     scene_runs = models.JSONField(default=dict, blank=True)
     # Opt-in: keep the teen's last recording of each line so they can hear themselves.
     keep_recordings = models.BooleanField(default=False)
+    # line id -> take of each line a parent recorded (CueRecording), kept with them in one
+    # transaction: every audio request reads this row anyway, so lines nobody recorded cost no query.
+    recorded_cues = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_accessed_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -114,3 +117,34 @@ class LineAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_id}: {self.score:.0%}"
+
+
+class CueRecording(models.Model):
+    """A parent reading one line of another character for one rehearsal: that line's voice in
+    this session. The row is written only after its file is whole on disk, so a row is a
+    ready recording; re-recording replaces the file and the row's fields together."""
+
+    session = models.ForeignKey(RehearsalSession, on_delete=models.CASCADE, related_name="cue_recordings")
+    line_id = models.CharField(max_length=64)
+    character = models.CharField(max_length=120)
+    # Path under the recordings folder (an MP3, made like a clip).
+    path = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    # Of the stored bytes: the ETag, and the version in the URLs the pages play.
+    sha256 = models.CharField(max_length=64)
+    duration = models.FloatField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["line_id"]
+        constraints = [models.UniqueConstraint(fields=["session", "line_id"], name="one_cue_recording_per_line")]
+        verbose_name = "parent's recorded line"
+
+    def __str__(self) -> str:
+        return f"{self.character}: {self.line_id}"
+
+    @property
+    def take(self) -> str:
+        """A short version of the recording for URLs: a new recording gets a new URL."""
+        return self.sha256[:16]

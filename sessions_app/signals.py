@@ -1,11 +1,12 @@
-"""Recordings leave with their attempt, however it goes: deleted alone, with its session or with its script."""
+"""Recordings leave with their row, however it goes: deleted alone, with its session or with its script."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from .attempts import recordings_remove
-from .models import LineAttempt
+from .cues import cue_remove_files
+from .models import CueRecording, LineAttempt
 
 
 @receiver(post_delete, sender=LineAttempt)
@@ -13,3 +14,9 @@ def _remove_recording(sender, instance: LineAttempt, **kwargs):
     if instance.recording:
         path = instance.recording
         transaction.on_commit(lambda: recordings_remove([path]))
+
+
+@receiver(post_delete, sender=CueRecording)
+def _remove_cue_recording(sender, instance: CueRecording, **kwargs):
+    path = instance.path
+    transaction.on_commit(lambda: cue_remove_files([path]))

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 from .api.attempts import AttemptAudioView, AttemptsView, AttemptView, ProgressView
 from .api.audio import AudioLineView
 from .api.auth import LogoutView, VerifyPinView
+from .api.cues import CueRecordingsView, CueRecordingView
 from .api.health import HealthView
 from .api.jobs import GenerateView, JobView
 from .api.scripts import ScriptViewSet
@@ -34,6 +35,9 @@ urlpatterns = [
     re_path(r"^sessions/(?P<pk>[^/]+)/attempts/(?P<attempt_id>[^/]+)/audio$", AttemptAudioView.as_view(),
             name="session-attempt-audio"),
     re_path(r"^sessions/(?P<pk>[^/]+)/progress/?$", ProgressView.as_view(), name="session-progress"),
+    re_path(r"^sessions/(?P<pk>[^/]+)/recordings/?$", CueRecordingsView.as_view(), name="session-cue-recordings"),
+    re_path(r"^sessions/(?P<pk>[^/]+)/lines/(?P<line_id>[^/]+)/recording/?$", CueRecordingView.as_view(),
+            name="session-cue-recording"),
     re_path(r"^jobs/(?P<pk>[^/]+)/?$", JobView.as_view(), name="job"),
     *router.urls,
 ]

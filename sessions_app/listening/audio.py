@@ -62,17 +62,17 @@ def _check_length(seconds: float) -> None:
         raise AudioRejected("That recording is empty. Check your microphone and try again.", code="audio_empty")
 
 
-def _to_16k_mono(samples: np.ndarray, rate: int) -> np.ndarray:
+def _to_mono(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
     if samples.ndim == 2:
         samples = samples.mean(axis=1)
     samples = samples.astype(np.float32)
-    if rate != SAMPLE_RATE:
-        g = np.gcd(rate, SAMPLE_RATE)
-        samples = resample_poly(samples, SAMPLE_RATE // g, rate // g).astype(np.float32)
+    if rate != target:
+        g = np.gcd(rate, target)
+        samples = resample_poly(samples, target // g, rate // g).astype(np.float32)
     return samples
 
 
-def _read_soundfile(data: bytes) -> np.ndarray:
+def _read_soundfile(data: bytes, target: int) -> np.ndarray:
     try:
         info = soundfile.info(io.BytesIO(data))
     except (RuntimeError, soundfile.LibsndfileError):
@@ -83,10 +83,10 @@ def _read_soundfile(data: bytes) -> np.ndarray:
                                        frames=int(MAX_ATTEMPT_SECONDS * info.samplerate) + 1)
     except (RuntimeError, soundfile.LibsndfileError):
         raise AudioRejected("We couldn't read that recording. Try recording again.") from None
-    return _to_16k_mono(samples, rate)
+    return _to_mono(samples, rate, target)
 
 
-def _read_webm(data: bytes) -> np.ndarray:
+def _read_webm(data: bytes, target: int) -> np.ndarray:
     # PyAV: the maintained FFmpeg binding, whose wheels bundle the Opus/Vorbis
     # decoders; libsndfile does not read WebM (Matroska).
     import av
@@ -96,16 +96,16 @@ def _read_webm(data: bytes) -> np.ndarray:
             if not container.streams.audio:
                 raise AudioRejected("That recording has no sound in it.", code="bad_audio")
             stream = container.streams.audio[0]
-            _check_shape(stream.codec_context.sample_rate or SAMPLE_RATE, stream.codec_context.channels or 1, None)
-            resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-            chunks, total, limit = [], 0, int(MAX_ATTEMPT_SECONDS * SAMPLE_RATE)
+            _check_shape(stream.codec_context.sample_rate or target, stream.codec_context.channels or 1, None)
+            resampler = av.AudioResampler(format="flt", layout="mono", rate=target)
+            chunks, total, limit = [], 0, int(MAX_ATTEMPT_SECONDS * target)
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
                     chunk = out.to_ndarray().reshape(-1)
                     chunks.append(chunk)
                     total += chunk.size
                 if total > limit:
-                    _check_length(total / SAMPLE_RATE)
+                    _check_length(total / target)
             for out in resampler.resample(None):
                 chunks.append(out.to_ndarray().reshape(-1))
     except av.FFmpegError:
@@ -113,8 +113,9 @@ def _read_webm(data: bytes) -> np.ndarray:
     return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
 
 
-def decode_attempt(data: bytes) -> np.ndarray:
-    """16 kHz mono float32 samples of a recorded attempt, or AudioRejected."""
+def decode_attempt(data: bytes, rate: int = SAMPLE_RATE) -> np.ndarray:
+    """Mono float32 samples of a recording at `rate` (16 kHz, the recogniser's, unless a
+    caller keeps the sound itself, like a parent's recorded line), or AudioRejected."""
     if not data:
         raise AudioRejected("That recording is empty. Check your microphone and try again.", code="audio_empty")
     if len(data) > MAX_ATTEMPT_BYTES:
@@ -122,8 +123,8 @@ def decode_attempt(data: bytes) -> np.ndarray:
     kind = sniff(data)
     if kind is None:
         raise AudioRejected("That isn't a recording we can read (we take WAV, WebM or Ogg).", code="not_audio")
-    samples = _read_webm(data) if kind == "webm" else _read_soundfile(data)
-    _check_length(samples.size / SAMPLE_RATE)
+    samples = _read_webm(data, rate) if kind == "webm" else _read_soundfile(data, rate)
+    _check_length(samples.size / rate)
     if not np.isfinite(samples).all():
         raise AudioRejected("We couldn't read that recording. Try recording again.")
     return samples

@@ -1,4 +1,5 @@
 import { announce, api, csrfToken, el, errorFrom, goToSignIn, hideNotice, showError, showNotice } from "./api.js";
+import { CueRecorders } from "./cue_recorder.js";
 import { readEventStream } from "./sse.js";
 
 const scriptId = location.pathname.split("/")[2];
@@ -22,6 +23,8 @@ let engines = [];
 let voices = [];
 let jobId = null;
 let streaming = null; // AbortController of the running stream
+const cues = new CueRecorders({ section: $("cues-section"), list: $("cue-characters"), note: $("cues-parents-note"),
+  mic: $("cues-mic") });
 
 const characterName = (id) => (script.parsed.characters.find((c) => c.id === id) || {}).name || id;
 
@@ -139,6 +142,7 @@ async function showSession() {
   await renderVoices();
   ui.voiceSection.hidden = false;
   ui.generateSection.hidden = false;
+  cues.show(script, session);
   ui.rehearseLink.href = `/rehearse/${session.id}`;
   resetProgress();
   const ready = session.audio && session.audio.total > 0 && session.audio.ready >= session.audio.total;

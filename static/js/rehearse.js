@@ -304,7 +304,10 @@ async function pause(ms, my) {
 }
 
 function audioUrl(element) {
-  return `/api/audio/${encodeURIComponent(script.id)}/${encodeURIComponent(element.id)}?session=${encodeURIComponent(session.id)}`;
+  const url = `/api/audio/${encodeURIComponent(script.id)}/${encodeURIComponent(element.id)}?session=${encodeURIComponent(session.id)}`;
+  // A line a parent recorded plays their recording; its take in the URL means a new one is never heard stale.
+  const take = (session.recorded_cues || {})[element.id];
+  return take ? `${url}&take=${encodeURIComponent(take)}` : url;
 }
 
 /** Play one line's clip. Resolves "ended", "missing", "failed" or "stopped". */

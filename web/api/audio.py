@@ -8,6 +8,8 @@ from rest_framework.views import APIView
 
 from runthru_site.errors import NotFound
 from scripts_app.selectors import script_element_by_id
+from sessions_app.cue_selectors import cue_for_line
+from sessions_app.cues import cue_path
 from sessions_app.selectors import plain_id, script_by_id, script_line_clip, session_for_audio
 from tts_app import cache
 from tts_app.selectors import clip_for_line
@@ -52,9 +54,21 @@ def ranged(path, size: int, request, etag: str, content_type: str = "audio/wav")
     return response
 
 
+def cue_response(row, request, *, take: str | None):
+    """The recording, seekable; cached for good only at a URL that names this very take."""
+    response = ranged(cue_path(row.path), row.size, request, f'"cue-{row.sha256}"', content_type="audio/mpeg")
+    if take != row.take:
+        # The same URL will play a new recording or, once it is deleted, the chosen voice.
+        response["Cache-Control"] = "private, no-cache"
+    response["X-RunThru-Engine"] = "parent"
+    return response
+
+
 class AudioLineView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("session", str, description="Use this rehearsal's voices and engine")],
+        parameters=[OpenApiParameter("session", str, description="Use this rehearsal's voices and engine"),
+                    OpenApiParameter("take", str, description="With session: the take of a parent's recording of "
+                                                               "this line (the session's recorded_cues)")],
         responses={
             (200, "audio/mpeg"): OpenApiResponse(description="The clip (MP3)"),
             (206, "audio/mpeg"): OpenApiResponse(description="Part of the clip"),
@@ -72,6 +86,13 @@ class AudioLineView(APIView):
             script = session.script if session.script_id == plain_id(script_id) else script_by_id(script_id)
             if session.script_id != script.pk:
                 raise NotFound("That rehearsal belongs to a different script.")
+            # A line a parent recorded for this rehearsal is read in their voice.
+            recorded = cue_for_line(session, line_id)
+            if recorded is not None:
+                try:
+                    return cue_response(recorded, request, take=request.query_params.get("take"))
+                except (OSError, ValueError):
+                    pass  # deleted this moment: the chosen voice reads it
             row = clip_for_line(script, line_id, engine=session.tts_engine,
                                 voice_assignments=session.voice_assignments)
         else:
@@ -86,5 +107,8 @@ class AudioLineView(APIView):
                               content_type=cache.content_type(row.path))
         except (OSError, ValueError):
             raise NotFound("This line hasn't been generated yet. Press Generate first.", code="not_generated") from None
+        if session_id and request.query_params.get("take"):
+            # A take that is no longer recorded: this URL may name a new recording again.
+            response["Cache-Control"] = "private, no-cache"
         response["X-RunThru-Engine"] = row.engine
         return response

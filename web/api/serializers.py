@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from scripts_app.parsing import FORMATS
 from scripts_app.selectors import script_summary
+from sessions_app.cue_selectors import cue_takes
 from sessions_app.selectors import (
     session_audio_readiness,
     session_current_element,
@@ -161,6 +162,13 @@ class SessionStateSerializer(serializers.Serializer):
     scene_runs = serializers.DictField(child=serializers.IntegerField())
     job = serializers.SerializerMethodField(help_text="The newest job making this rehearsal's audio, if any")
     keep_recordings = serializers.BooleanField()
+    recorded_cues = serializers.SerializerMethodField(
+        help_text="Lines a parent recorded for this rehearsal: line id -> take. The audio URL with "
+                  "&take= plays the recording instead of the chosen voice.")
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_recorded_cues(self, session) -> dict[str, str]:
+        return cue_takes(session)
 
     @extend_schema_field(JobBriefSerializer(allow_null=True))
     def get_job(self, session) -> dict | None:
@@ -297,3 +305,30 @@ class SceneProgressSerializer(serializers.Serializer):
 class ProgressSerializer(serializers.Serializer):
     scenes = SceneProgressSerializer(many=True)
     lines = LineProgressSerializer(many=True)
+
+
+# --- a parent reads the cues -------------------------------------------------------
+class CueUploadSerializer(serializers.Serializer):
+    # Empty files get the recorder's own message, not the generic one.
+    audio = serializers.FileField(allow_empty_file=True,
+                                  help_text="The parent reading the line: WAV, WebM/Opus or Ogg, at most 60 s.")
+
+
+class CueRecordingSerializer(serializers.Serializer):
+    """A sessions_app.models.CueRecording."""
+
+    line_id = serializers.CharField()
+    character = serializers.CharField()
+    duration = serializers.FloatField(help_text="Seconds, after the silence is trimmed.")
+    take = serializers.CharField(help_text="Changes with every new recording of the line.")
+    recorded_at = serializers.DateTimeField(source="updated_at")
+    audio_url = serializers.SerializerMethodField()
+
+    def get_audio_url(self, row) -> str:
+        url = reverse("session-cue-recording", kwargs={"pk": row.session_id, "line_id": row.line_id})
+        return f"{url}?v={row.take}"
+
+
+class CueRecordingListSerializer(serializers.Serializer):
+    can_record = serializers.BooleanField(help_text="Whoever asks is a parent, and may record and delete.")
+    recordings = CueRecordingSerializer(many=True)
