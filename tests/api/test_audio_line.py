@@ -118,3 +118,18 @@ def test_without_a_session_it_serves_the_clip_of_the_rehearsal_that_made_it(api,
 
 def test_without_a_session_an_unknown_line_is_not_found_not_ungenerated(api, session):
     assert_error(api.get(f"/api/audio/{session.script_id}/nosuchline"), 404, "not_found")
+
+
+def test_after_a_voice_change_the_same_line_url_plays_the_new_voice(api, session, rank_line):
+    """The rehearse page asks for the same URL whatever the voice: the browser must ask again
+    (a cheap 304 when nothing changed), or it keeps playing the voice the parent just replaced."""
+    generate(session)
+    first = api.get(url(session, rank_line))
+    assert "immutable" not in first["Cache-Control"] and "no-cache" in first["Cache-Control"]
+    other = next(v for v in ("en-us-m7", "en-rp-m6") if v != session.voice_assignments.get("rank"))
+    assert api.patch(f"/api/sessions/{session.pk}", {"voice_assignments": {"rank": other}},
+                     format="json").status_code == 200
+    session.refresh_from_db()
+    generate(session)
+    again = api.get(url(session, rank_line), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]

@@ -19,7 +19,8 @@ from ..errors import error_response
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-def ranged(path, size: int, request, etag: str, content_type: str = "audio/wav") -> HttpResponse:
+def ranged(path, size: int, request, etag: str, content_type: str = "audio/wav", *,
+           immutable: bool = False) -> HttpResponse:
     """Serve a whole file or one byte range of it, reading only the bytes sent."""
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
@@ -49,17 +50,17 @@ def ranged(path, size: int, request, etag: str, content_type: str = "audio/wav")
                 response = HttpResponse(fh.read(), content_type=content_type)
     response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag
-    # Content-addressed: the bytes behind this ETag never change.
-    response["Cache-Control"] = "private, max-age=31536000, immutable"
+    # Only a URL that names its exact bytes may be kept for good; a line's URL plays another
+    # clip after a voice change, so the browser asks again (a 304 when nothing changed).
+    response["Cache-Control"] = "private, max-age=31536000, immutable" if immutable else "private, no-cache"
     return response
 
 
 def cue_response(row, request, *, take: str | None):
     """The recording, seekable; cached for good only at a URL that names this very take."""
-    response = ranged(cue_path(row.path), row.size, request, f'"cue-{row.sha256}"', content_type="audio/mpeg")
-    if take != row.take:
-        # The same URL will play a new recording or, once it is deleted, the chosen voice.
-        response["Cache-Control"] = "private, no-cache"
+    # Any other URL will play a new recording or, once it is deleted, the chosen voice.
+    response = ranged(cue_path(row.path), row.size, request, f'"cue-{row.sha256}"', content_type="audio/mpeg",
+                      immutable=take == row.take)
     response["X-RunThru-Engine"] = "parent"
     return response
 
@@ -107,8 +108,5 @@ class AudioLineView(APIView):
                               content_type=cache.content_type(row.path))
         except (OSError, ValueError):
             raise NotFound("This line hasn't been generated yet. Press Generate first.", code="not_generated") from None
-        if session_id and request.query_params.get("take"):
-            # A take that is no longer recorded: this URL may name a new recording again.
-            response["Cache-Control"] = "private, no-cache"
         response["X-RunThru-Engine"] = row.engine
         return response
