@@ -36,6 +36,7 @@ from .base import (
     Voice,
 )
 from .chunking import DEFAULT_MAX_CHARS, crossfade_join, split_text
+from .env import engine_env
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,7 +66,7 @@ _DTYPES = {
 
 # -- paths and environment, shared with the other neural engines -------------
 def data_dir() -> Path:
-    return Path(os.environ.get("RUNTHRU_DATA_DIR") or REPO_ROOT / "data")
+    return Path(engine_env("RUNTHRU_DATA_DIR") or REPO_ROOT / "data")
 
 
 def _setting(name: str):
@@ -117,7 +118,7 @@ def go_offline() -> None:
 
 
 def pick_device(torch) -> str:
-    forced = os.environ.get(DEVICE_ENV, "").strip()
+    forced = engine_env(DEVICE_ENV)
     if forced:
         return forced
     return "cuda" if torch.cuda.is_available() else "cpu"
@@ -237,7 +238,7 @@ class ChatterboxEngine(LocalWeightsEngine):
 
     @staticmethod
     def dtype_name() -> str:
-        raw = os.environ.get(DTYPE_ENV, "").strip().lower() or "float32"
+        raw = engine_env(DTYPE_ENV).lower() or "float32"
         if raw not in _DTYPES:
             raise EngineUnavailable(
                 f"{DTYPE_ENV}={raw!r} is not supported; use float32, bfloat16 or float16"
@@ -246,7 +247,7 @@ class ChatterboxEngine(LocalWeightsEngine):
 
     # -- description -------------------------------------------------------
     def capabilities(self) -> Capabilities:
-        device = self._device or os.environ.get(DEVICE_ENV, "").strip() or "auto"
+        device = self._device or engine_env(DEVICE_ENV) or "auto"
         return Capabilities(
             emotion_vector=False,
             voice_cloning=True,
@@ -258,7 +259,7 @@ class ChatterboxEngine(LocalWeightsEngine):
     @staticmethod
     def batch_size(device: str) -> int:
         """Lines per call: more than one uses the batched fast path (chatterbox_fast)."""
-        raw = os.environ.get(BATCH_ENV, "").strip()
+        raw = engine_env(BATCH_ENV)
         if raw:
             try:
                 return max(1, int(raw))

@@ -50,6 +50,7 @@ from .chatterbox import (
     to_mono_float32,
     voice_label,
 )
+from .env import engine_env
 
 REF_PREFIX = "indextts2-ref-"
 INDEXTTS_INSTALL = (
@@ -138,11 +139,11 @@ def _import_upstream():
 
 
 def _cpu_forced() -> bool:
-    return os.environ.get("RUNTHRU_TTS_DEVICE", "").strip().lower() == "cpu"
+    return engine_env("RUNTHRU_TTS_DEVICE").lower() == "cpu"
 
 
 def _fp16_enabled() -> bool:
-    return os.environ.get(FP16_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+    return engine_env(FP16_ENV).lower() in {"1", "true", "yes", "on"}
 
 
 def _loads_qwen_always() -> bool:
@@ -304,7 +305,7 @@ class IndexTTS2Engine(LocalWeightsEngine):
     # -- lifecycle ---------------------------------------------------------
     def _load(self) -> None:
         upstream = _import_upstream()
-        device = os.environ.get("RUNTHRU_TTS_DEVICE", "").strip() or "cuda:0"
+        device = engine_env("RUNTHRU_TTS_DEVICE") or "cuda:0"
         wd = self.weights_dir
         accepted = inspect.signature(upstream.IndexTTS2).parameters
         if not {"cfg_path", "model_dir", "use_fp16", "device"} <= set(accepted):
