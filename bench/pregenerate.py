@@ -55,18 +55,20 @@ def _worker(data_dir: str, job_id: int, engine_names: list, preload: bool, ready
     job_run(job_id=job_id)
 
 
-def _raw_engine_worker(data_dir: str, specs: list, ready, go) -> None:
-    """The engines alone on a share of the lines: what N workers could do with no job around them."""
+def _raw_engine_worker(data_dir: str, specs: list[tuple], ready, go) -> None:
+    """The engines alone on a share of the lines: what N workers could do with no job around them.
+    `specs` are plain (engine, text, voice id, params) tuples: unpickling app objects would
+    import models before Django is set up in this process."""
     _setup(data_dir)
     from tts_app.engines.base import SynthesisRequest
     from tts_app.engines.registry import get_engine
 
-    for name in {s.engine for s in specs}:
+    for name in {engine for engine, *_ in specs}:
         get_engine(name).load()
     ready.release()
     go.wait()
-    for s in specs:
-        get_engine(s.engine).synthesize([SynthesisRequest(text=s.text, voice_id=s.voice_id, params=s.params)])
+    for engine, text, voice_id, params in specs:
+        get_engine(engine).synthesize([SynthesisRequest(text=text, voice_id=voice_id, params=params)])
 
 
 def _new_job(script, engine: str, voices: dict):
@@ -111,7 +113,8 @@ def _first_cue_seconds(ctx, data_dir: str, script, engine_name: str, voices: dic
     _fresh_cache()
     spoken = {e["id"] for e in spoken_lines(script, None)}
     scenes = [[e["id"] for e in sc["elements"] if e["id"] in spoken] for sc in script.scenes]
-    middle = next(i for i in range(len(scenes) // 2, len(scenes)) if scenes[i])
+    with_lines = [i for i, scene in enumerate(scenes) if scene]
+    middle = with_lines[len(with_lines) // 2]
     job = job_for(script=script, engine=engine_name, user_role=None, voice_assignments=voices, reuse=False,
                   enqueue=False, start_scene=middle)
     ready, go = ctx.Semaphore(0), ctx.Event()
@@ -192,8 +195,9 @@ def main() -> None:
     print(f"engines alone, 1 process:                    {engine_s:7.2f} s  ({1000 * engine_s / n:.1f} ms/line)")
     print(f"post-processing alone (trim, loudness, mp3): {post_s:7.2f} s  ({1000 * post_s / n:.1f} ms/line)",
           flush=True)
+    plain = [(s.engine, s.text, s.voice_id, dict(s.params)) for s in specs]
     raw_n_s = _run_processes(ctx, _raw_engine_worker,
-                             [(data_dir, specs[i::args.workers]) for i in range(args.workers)])
+                             [(data_dir, plain[i::args.workers]) for i in range(args.workers)])
     print(f"engines alone, {args.workers} processes:                  {raw_n_s:7.2f} s", flush=True)
 
     # 2. The real path with N worker processes sharing one job.

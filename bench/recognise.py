@@ -30,6 +30,21 @@ def _decoder():
     return Decoder(samprate=RECOGNISER_RATE, loglevel="FATAL")
 
 
+@functools.lru_cache(maxsize=1)
+def _vocabulary() -> frozenset[str]:
+    from pathlib import Path
+
+    import pocketsphinx
+
+    dictionary = Path(pocketsphinx.get_model_path()) / "en-us" / "cmudict-en-us.dict"
+    with open(dictionary, encoding="utf-8") as fh:
+        return frozenset(line.split(" ", 1)[0].split("(")[0] for line in fh)
+
+
+def in_vocabulary(word: str) -> bool:
+    return word in _vocabulary()
+
+
 def transcribe(samples: np.ndarray, sample_rate: int) -> str:
     x = np.asarray(samples, dtype=np.float64)
     if sample_rate != RECOGNISER_RATE:
