@@ -118,6 +118,11 @@ class Engine(ABC):
                 self._load()
                 self._loaded = True
 
+    def warm(self) -> None:
+        """Get ready to speak at once (a worker calls it as it starts). Engines whose models load
+        on first use override it; big GPU models are left to load when first needed."""
+        self.load()
+
     def unload(self) -> None:
         with self._lock:
             if self._loaded:

@@ -331,6 +331,16 @@ class NaturalEngine(Engine):
         # Speakers load on first use of one of their voices: a cast of only women never loads joe.
         return None
 
+    def warm(self) -> None:
+        """Load every installed speaker and speak a word with each: the first use of a model costs
+        about a second (loading, then ONNX Runtime's first run), which would otherwise land on the
+        first cue a teen waits for."""
+        self.load()
+        for key in _SPEAKERS:
+            spec = next((s for s in _available_specs() if s.speaker == key), None)
+            if spec is not None:
+                self.synthesize([SynthesisRequest(text="Ready.", voice_id=spec.id)])
+
     def _synthesize(self, requests: list[SynthesisRequest]) -> list[Clip]:
         return [self._speak(request) for request in requests]
 
