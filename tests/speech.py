@@ -1,5 +1,6 @@
-"""Real speech for listen-mode tests and the benchmark: espeak-ng reading a line,
-at 16 kHz mono, packed the way browsers send it (WAV, WebM/Opus, Ogg)."""
+"""Real speech for listen-mode tests and the benchmark: a voice reading a line (an espeak-ng
+voice, or one of the natural voices such as "hibari-heart" or "piper-joe-deep"), at 16 kHz
+mono, packed the way browsers send it (WAV, WebM/Opus, Ogg)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,21 @@ from scipy.signal import resample_poly
 
 from tts_app.engines.base import SynthesisRequest
 from tts_app.engines.espeak import NEUTRAL_PARAMS, EspeakEngine
+from tts_app.engines.natural import NaturalEngine
 
-_ENGINE = EspeakEngine()
+_ESPEAK = EspeakEngine()
+_NATURAL = NaturalEngine()
+
+
+def engine_for(voice: str):
+    return _NATURAL if _NATURAL.owns_voice(voice) else _ESPEAK
 
 
 def speak(text: str, voice: str = "en-us-f2", pace: float = 1.0, rate: int = 16000) -> np.ndarray:
-    """float32 mono samples of `text` read by an espeak-ng voice at `pace` × its normal speed."""
-    params = {"rate": int(round(NEUTRAL_PARAMS["rate"] * pace))}
-    clip = _ENGINE.synthesize([SynthesisRequest(text=text, voice_id=voice, params=params)])[0]
+    """float32 mono samples of `text` read by `voice` at `pace` × its normal speed."""
+    engine = engine_for(voice)
+    params = {"pace": pace} if engine is _NATURAL else {"rate": int(round(NEUTRAL_PARAMS["rate"] * pace))}
+    clip = engine.synthesize([SynthesisRequest(text=text, voice_id=voice, params=params)])[0]
     g = np.gcd(clip.sample_rate, rate)
     return resample_poly(clip.samples, rate // g, clip.sample_rate // g).astype(np.float32)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .align import words_of
+from .audio import trim_silence
 
 # Tuned on bench/listen.py (espeak-ng voices): how much the line model counts
 # against the sound, and the cost of each extra word.
@@ -32,6 +33,10 @@ DROP_PATHS = True  # +3 to +5 points of dropped words found (bench/listen.py), s
 # rarely pruned, and it takes about 20% off the time (same scores on the benchmark's attempts).
 # A single pass (no fwdflat) would halve the time but missed 5-10% more (bench/listen.py).
 DECODER_OPTIONS: dict = {"beam": 1e-40, "wbeam": 1e-30, "pbeam": 1e-40, "fwdflatbeam": 1e-40, "fwdflatwbeam": 1e-30}
+
+# The page sends the whole attempt, silence either side; the search's time grows with every
+# frame, so only the speech (and a margin) is decoded: about 20% less time for a 5 s attempt.
+TRIM_SILENCE = True
 
 _DICT_LOCK = threading.Lock()
 
@@ -88,6 +93,8 @@ def recognise(samples: np.ndarray, expected_text: str, context_texts: list[str] 
     context = [words_of(t) for t in context_texts]
     if not any(known(w) for w in expected + [w for s in context for w in s]) or samples.size == 0:
         return ""
+    if TRIM_SILENCE:
+        samples = trim_silence(samples)
     pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
     with tempfile.TemporaryDirectory(prefix="runthru-listen-") as folder:
         lm_path, dict_path = _write_model(folder, expected, context)

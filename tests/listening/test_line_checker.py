@@ -5,6 +5,8 @@ import pytest
 
 from sessions_app.listening import AudioRejected, align_words, check_line, decode_attempt, score_words
 from sessions_app.listening.align import words_of
+from sessions_app.listening.audio import speech_span
+from sessions_app.listening.recognise import recognise
 from tests.speech import ogg_bytes, padded, speak, wav_bytes, webm_bytes, with_noise
 
 SCENE = [
@@ -71,3 +73,36 @@ def test_bad_audio_is_refused_before_decoding(data, code):
     with pytest.raises(AudioRejected) as caught:
         decode_attempt(data)
     assert caught.value.code == code
+
+
+# The natural voices (the default install's) make attempts closer to a teen's voice than espeak-ng.
+NATURAL_LINE = SCENE[1]
+
+
+@pytest.mark.parametrize("voice", ["hibari-heart", "piper-joe-deep"])
+def test_a_natural_voice_reading_the_line_in_a_noisy_room_scores_high(voice):
+    samples = with_noise(padded(speak(NATURAL_LINE, voice=voice), before=0.5, after=1.2), 20)
+    assert check_line(wav_bytes(samples), NATURAL_LINE, [t for t in SCENE if t != NATURAL_LINE]).score >= 0.8
+
+
+@pytest.mark.parametrize("voice, dropped", [("piper-joe", "not"), ("hibari-heart-low", "seven")])
+def test_a_word_a_natural_voice_dropped_is_the_one_marked_missed(voice, dropped):
+    said = NATURAL_LINE.replace(f" {dropped}", "")
+    samples = with_noise(padded(speak(said, voice=voice), before=0.5, after=1.2), 20)
+    result = check_line(wav_bytes(samples), NATURAL_LINE, [t for t in SCENE if t != NATURAL_LINE])
+    assert [w.word for w in result.words if w.status != "ok"] == [dropped], result.heard
+
+
+def test_silence_trimming_keeps_every_word_and_drops_the_long_silence():
+    speech = speak(NATURAL_LINE, voice="hibari-heart")
+    samples = with_noise(padded(speech, before=1.5, after=2.0), 20, seed=3)
+    start, end = speech_span(samples)
+    voiced = np.flatnonzero(np.abs(padded(speech, before=1.5, after=2.0)) > 0.02)
+    assert start <= voiced[0] and end >= voiced[-1], "a word was cut"
+    assert (end - start) / 16000 < samples.size / 16000 - 2.0, "the silence was kept"
+    assert words_of(recognise(samples, NATURAL_LINE, SCENE)) == words_of(NATURAL_LINE)
+
+
+def test_an_attempt_of_only_room_noise_is_left_whole_for_the_recogniser():
+    noise = (np.random.default_rng(4).standard_normal(3 * 16000) * 0.01).astype(np.float32)
+    assert speech_span(noise) == (0, noise.size)
