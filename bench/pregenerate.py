@@ -9,8 +9,8 @@ Prints, for every spoken line of the play (every role) in the cast's default voi
 - the real path (jobs, claims, post-processing, MP3 files, progress rows) with N worker
   processes, and its ratio against the raw engines on N processes (target <= 1.3);
 - the time from Generate to the first playable cue of the teen's current scene (target <= 5 s),
-  for a scene in the middle of the play: with workers that readied their voices as they
-  started (as RunThru's workers do), and with cold ones whose first line loads the models;
+  for a scene in the middle of the play: with workers whose models are loaded (they have made
+  lines before), and with cold ones (the first Generate after starting RunThru);
 - with --one-worker, the real path in one process against the engines alone;
 - a second run of the same job (all cached).
 Uses a fresh temporary data dir and SQLite.
@@ -47,7 +47,7 @@ def _worker(data_dir: str, job_id: int, engine_names: list, preload: bool, ready
     from tts_app.engines.registry import get_engine
     from tts_app.jobs import job_run
 
-    if preload:  # what each worker does as it starts (tts_app.warmup), here for every engine of the cast
+    if preload:  # model loading is not generation work
         for name in engine_names:
             get_engine(name).warm()
     ready.release()
@@ -105,8 +105,8 @@ def _fresh_cache() -> None:
 def _first_cue_seconds(ctx, data_dir: str, script, engine_name: str, voices: dict, workers: int,
                        names: list, *, warm: bool) -> tuple[float, int]:
     """Generate from the middle scene: seconds until a clip of that scene can be played (its row
-    exists), then the job is stopped. Warm: the workers readied their voices as they started
-    (a Generate a few seconds after RunThru started); cold: their first line loads the models."""
+    exists), then the job is stopped. Warm: the workers have made lines before (their models are
+    loaded); cold: the first Generate after RunThru started, whose first line loads the models."""
     from tts_app.jobs import job_cancel, job_for
     from tts_app.models import AudioClip
     from tts_app.selectors import spoken_lines
@@ -222,7 +222,7 @@ def main() -> None:
     for warm in (True, False):
         first_s, scene = _first_cue_seconds(ctx, data_dir, script, engine_name, voices, args.workers, names,
                                             warm=warm)
-        how = "voices readied as the workers started" if warm else "cold workers loading their voices"
+        how = "workers that have spoken before" if warm else "cold workers loading their voices"
         print(f"Generate to the first playable cue of scene {scene + 1} ({how}): {first_s:.2f} s "
               f"(target <= 5 s)", flush=True)
 

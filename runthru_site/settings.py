@@ -8,6 +8,8 @@ channels_redis, cache) switch it over.
 
 from __future__ import annotations
 
+import sys
+
 import dj_database_url
 
 from .datadir import BASE_DIR, data_dir, folders, local_secret_key, sqlite_file
@@ -147,9 +149,14 @@ if DATABASE_URL:
     # and workers hold between them, however many processes run (PostgreSQL refuses
     # more than max_connections). Django's pool needs conn_max_age=0.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": 1, "max_size": env_int("RUNTHRU_DB_POOL_SIZE", 8), "timeout": 20,
-    }
+    # Not in django-q2's cluster, which forks its workers, monitor and pusher from one parent: a
+    # pool made before the fork hands the same server connection to several processes at once
+    # (tasks failed with "connection in transaction status INTRANS" and results were lost).
+    # There each process opens its own connection per task.
+    if sys.argv[1:2] != ["qcluster"]:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1, "max_size": env_int("RUNTHRU_DB_POOL_SIZE", 8), "timeout": 20,
+        }
 else:
     DATABASES = {
         "default": {

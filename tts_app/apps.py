@@ -6,4 +6,4 @@ class TtsAppConfig(AppConfig):
     verbose_name = "Voices and audio"
 
     def ready(self) -> None:
-        from . import signals, warmup  # noqa: F401
+        from . import signals  # noqa: F401

@@ -7,7 +7,6 @@ calls in the foreground; tests call it directly too.
 from __future__ import annotations
 
 import logging
-import socket
 import time
 import uuid
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from django.utils import timezone
 from runthru_site.errors import UserError
 
 from . import events
-from .clips import CLAIM_STALE_AFTER, clips_make, owner_is_dead, process_owner
+from .clips import clips_make, owner_is_dead, process_owner
 from .engines.registry import engine_names, get_engine
 from .models import GenerationJob, JobEvent, JobLine
 from .queue_watch import ticket_issue
@@ -32,6 +31,9 @@ log = logging.getLogger(__name__)
 
 # A running job whose worker has not been heard from for this long is resumed.
 HEARTBEAT_STALE = timedelta(seconds=30)
+# Longer than any batch can take (32 lines, each allowed RUNTHRU_LINE_TIMEOUT on a slow engine
+# before falling back): a claim this old is void even if its process id seems alive.
+LINE_CLAIM_LIMIT = timedelta(hours=1)
 # A line is tried at most this often: the count is committed before each try, so a
 # line that kills its worker is given up instead of crashing every worker in turn.
 MAX_ATTEMPTS = 3
@@ -156,14 +158,15 @@ def _start(job_id: int) -> bool:
 
 def _lines_of_dead_workers(job_id: int, limit: int) -> list[int]:
     """Lines whose worker is gone: a process on this computer that no longer exists (known at
-    once), or a worker elsewhere not heard from for CLAIM_STALE_AFTER. A live worker here keeps
-    its lines however slow it is: slow voices on a busy laptop can take a minute for a batch,
-    and taking its lines then made every one of them twice (and counted twice)."""
+    once), or any claim older than LINE_CLAIM_LIMIT (a worker on another computer that went
+    quiet, or a process id reused by a restarted worker). A live worker keeps its lines however
+    slow it is: slow voices on a busy laptop can take a minute for a batch, and taking its lines
+    then made every one of them twice (and counted twice)."""
     busy = JobLine.objects.filter(job_id=job_id, status=JobLine.Status.PENDING).exclude(owner="")
-    remote_stale = timezone.now() - CLAIM_STALE_AFTER
     dead = [o for o in busy.values_list("owner", flat=True).distinct() if owner_is_dead(o)]
-    gone = busy.filter(models.Q(owner__in=dead) | models.Q(claimed_at__lt=remote_stale)
-                       & ~models.Q(owner__startswith=f"{socket.gethostname()}:"))
+    gone = busy.filter(models.Q(owner__in=dead) | models.Q(claimed_at__lt=timezone.now() - LINE_CLAIM_LIMIT))
+    if connection.features.has_select_for_update_skip_locked:
+        gone = gone.select_for_update(skip_locked=True)  # two workers never take the same line
     return list(gone.order_by("position").values_list("pk", flat=True)[:limit])
 
 
@@ -185,11 +188,12 @@ def _claim_batch(job_id: int, owner: str, size: int) -> list[JobLine]:
     return list(JobLine.objects.filter(pk__in=ids, owner=owner).order_by("position"))
 
 
-def _record(job: GenerationJob, outcomes: list[Outcome]) -> None:
+def _record(job: GenerationJob, outcomes: list[Outcome], owner: str) -> None:
     """Store a batch's results: line statuses, counters and one progress event per line."""
     deferred = [o.line.pk for o in outcomes if o.status == "deferred"]
     if deferred:
-        JobLine.objects.filter(pk__in=deferred).update(owner="", claimed_at=None, attempts=F("attempts") - 1)
+        JobLine.objects.filter(pk__in=deferred, owner=owner).update(owner="", claimed_at=None,
+                                                                     attempts=F("attempts") - 1)
     outcomes = [o for o in outcomes if o.status != "deferred"]
     if not outcomes:
         return
@@ -247,31 +251,39 @@ def job_run(*, job_id: int, on_line: Callable[[JobLine, str], None] | None = Non
     # Start with one line and double: a cue can be played once its batch is stored, so the
     # first one is ready after one line's work, not after a whole batch of slow voices.
     batch_size = 1
-    while True:
-        if GenerationJob.objects.filter(pk=job_id, cancel_requested=True).exists():
-            _finish(job_id, GenerationJob.State.CANCELLED, kind="cancelled")
-            break
-        batch = _claim_batch(job_id, owner, batch_size)
-        batch_size = min(largest, batch_size * 2)
-        if not batch:
-            if JobLine.objects.filter(job_id=job_id, status=JobLine.Status.PENDING).exists():
-                break  # the rest is in another worker's hands
-            job.refresh_from_db()
-            if job.failed and job.failed == job.total:
-                # Nothing to rehearse with: say so as an error, with the first line's reason.
-                _finish(job_id, GenerationJob.State.FAILED, kind="error",
-                        error=f"None of the lines could be made. {_first_failure(job_id)}".strip())
-            else:
-                error = f"{job.failed} line(s) could not be made." if job.failed else ""
-                _finish(job_id, GenerationJob.State.DONE, kind="complete", error=error)
-            break
-        outcomes = _run_batch(job, batch, elements)
-        _record(job, outcomes)
-        if all(o.status == "deferred" for o in outcomes):
-            time.sleep(0.1)  # everything here is being made elsewhere right now
-        if on_line:
-            for o in outcomes:
-                on_line(o.line, o.status)
+    try:
+        while True:
+            if GenerationJob.objects.filter(pk=job_id, cancel_requested=True).exists():
+                _finish(job_id, GenerationJob.State.CANCELLED, kind="cancelled")
+                break
+            batch = _claim_batch(job_id, owner, batch_size)
+            batch_size = min(largest, batch_size * 2)
+            if not batch:
+                if JobLine.objects.filter(job_id=job_id, status=JobLine.Status.PENDING).exists():
+                    break  # the rest is in another worker's hands
+                job.refresh_from_db()
+                if job.failed and job.failed == job.total:
+                    # Nothing to rehearse with: say so as an error, with the first line's reason.
+                    _finish(job_id, GenerationJob.State.FAILED, kind="error",
+                            error=f"None of the lines could be made. {_first_failure(job_id)}".strip())
+                else:
+                    error = f"{job.failed} line(s) could not be made." if job.failed else ""
+                    _finish(job_id, GenerationJob.State.DONE, kind="complete", error=error)
+                break
+            outcomes = _run_batch(job, batch, elements)
+            _record(job, outcomes, owner)
+            if all(o.status == "deferred" for o in outcomes):
+                time.sleep(0.1)  # everything here is being made elsewhere right now
+            if on_line:
+                for o in outcomes:
+                    on_line(o.line, o.status)
+    except BaseException:
+        # django-q2 keeps a worker alive after a task's exception: give its lines back, or they
+        # stay taken by a live process and the job never finishes (the attempt counts stay, so a
+        # line that keeps crashing still gives up).
+        JobLine.objects.filter(job_id=job_id, owner=owner, status=JobLine.Status.PENDING).update(
+            owner="", claimed_at=None)
+        raise
     job.refresh_from_db()
     return job
 

@@ -46,8 +46,40 @@ def test_a_line_held_by_another_computer_for_too_long_is_taken_over(script):
     job = _job(script)
     stuck = JobLine.objects.filter(job=job).order_by("position").first()
     JobLine.objects.filter(pk=stuck.pk).update(owner="gpu-box-that-went-away:4242:abc",
-                                               claimed_at=timezone.now() - timedelta(minutes=30))
+                                               claimed_at=timezone.now() - timedelta(hours=2))
     job = job_run(job_id=job.pk)
     stuck.refresh_from_db()
     assert stuck.status != JobLine.Status.PENDING
+    assert job.state == GenerationJob.State.DONE and job.made + job.cached == job.total
+
+
+def test_a_run_that_crashes_gives_its_lines_back_so_the_job_still_finishes(script, monkeypatch):
+    """django-q2 catches a task's exception and the worker lives on: lines it had taken must not
+    stay taken by a live process, or progress sticks at 15 of 16 for good."""
+    from tts_app import jobs
+
+    job = _job(script)
+    real, calls = jobs.clips_make, {"n": 0}
+
+    def locked_once(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("database is locked")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "clips_make", locked_once)
+    with pytest.raises(RuntimeError):
+        job_run(job_id=job.pk)
+    job = job_run(job_id=job.pk)  # the stall watcher runs it again
+    assert job.state == GenerationJob.State.DONE and job.made + job.cached == job.total
+
+
+def test_a_line_held_for_far_too_long_is_taken_over_even_from_a_process_that_seems_alive(script):
+    """A restarted worker can get the same process id as the one that died (containers): past
+    any batch's possible time, the claim is void."""
+    job = _job(script)
+    stuck = JobLine.objects.filter(job=job).order_by("position").first()
+    JobLine.objects.filter(pk=stuck.pk).update(owner=f"{process_owner()}:0ld0ne",
+                                               claimed_at=timezone.now() - timedelta(hours=2))
+    job = job_run(job_id=job.pk)
     assert job.state == GenerationJob.State.DONE and job.made + job.cached == job.total

@@ -119,8 +119,8 @@ class Engine(ABC):
                 self._loaded = True
 
     def warm(self) -> None:
-        """Get ready to speak at once (a worker calls it as it starts). Engines whose models load
-        on first use override it; big GPU models are left to load when first needed."""
+        """Get ready to speak at once: load() plus whatever an engine otherwise loads on first use
+        (the benchmarks call it to keep model loading out of their timings)."""
         self.load()
 
     def unload(self) -> None:
