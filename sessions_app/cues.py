@@ -79,13 +79,20 @@ def cue_remove_files(paths) -> int:
             path = cue_path(relative)
             path.unlink()
             removed += 1
-        except (FileNotFoundError, ValueError):
+        except (OSError, ValueError):
+            # Gone already, or not removable now (a purge sweeps it later); never worth failing
+            # the request that replaced or deleted the recording. The rehearsal's folder is left:
+            # removing it could race a recording being written into it.
             continue
-        try:
-            path.parent.rmdir()  # the rehearsal's folder, once its last recording is gone
-        except OSError:
-            pass
     return removed
+
+
+def cue_folder_remove(session_id) -> None:
+    """A deleted rehearsal's (empty) folder: nothing can be recorded into it any more."""
+    try:
+        cue_path(str(session_id)).rmdir()
+    except (OSError, ValueError):
+        pass
 
 
 def cue_record(*, session: RehearsalSession, line_id, data: bytes) -> CueRecording:

@@ -5,8 +5,8 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from .attempts import recordings_remove
-from .cues import cue_remove_files
-from .models import CueRecording, LineAttempt
+from .cues import cue_folder_remove, cue_remove_files
+from .models import CueRecording, LineAttempt, RehearsalSession
 
 
 @receiver(post_delete, sender=LineAttempt)
@@ -20,3 +20,9 @@ def _remove_recording(sender, instance: LineAttempt, **kwargs):
 def _remove_cue_recording(sender, instance: CueRecording, **kwargs):
     path = instance.path
     transaction.on_commit(lambda: cue_remove_files([path]))
+
+
+@receiver(post_delete, sender=RehearsalSession)
+def _remove_cue_folder(sender, instance: RehearsalSession, **kwargs):
+    session_id = instance.pk
+    transaction.on_commit(lambda: cue_folder_remove(session_id))

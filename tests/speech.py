@@ -57,6 +57,25 @@ def ogg_bytes(samples: np.ndarray, rate: int = 16000) -> bytes:
     return buffer.getvalue()
 
 
+def mp4_bytes(samples: np.ndarray, rate: int = 16000) -> bytes:
+    """MP4 with AAC at 44.1 kHz, as Safari's MediaRecorder makes it (iOS before 18.4 records nothing else)."""
+    import av
+
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="mp4") as container:
+        stream = container.add_stream("aac", rate=44100)
+        stream.layout = "mono"
+        g = np.gcd(rate, 44100)
+        pcm = resample_poly(samples, 44100 // g, rate // g).astype(np.float32)
+        frame = av.AudioFrame.from_ndarray(pcm[None, :], format="fltp", layout="mono")
+        frame.sample_rate = 44100
+        for packet in stream.encode(frame):
+            container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return buffer.getvalue()
+
+
 def webm_bytes(samples: np.ndarray, rate: int = 16000) -> bytes:
     """WebM with Opus at 48 kHz, as Chrome's MediaRecorder makes it."""
     import av

@@ -1,4 +1,5 @@
-"""Reading an attempt as browsers record it: WAV, Ogg (Vorbis/Opus) or WebM/Opus.
+"""Reading an attempt as browsers record it: WAV, Ogg (Vorbis/Opus), WebM/Opus, or MP4/AAC
+(Safari on iPhones and iPads before iOS 18.4 records only MP4).
 
 Everything is checked from the header before any decoding (what it claims to
 be, its rate, channels and length), and decoding itself is bounded: WebM from
@@ -33,13 +34,15 @@ class AudioRejected(UserError):
 
 
 def sniff(data: bytes) -> str | None:
-    """The container from the first bytes: 'wav', 'ogg', 'webm' or None."""
+    """The container from the first bytes: 'wav', 'ogg', 'webm', 'mp4' or None."""
     if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
         return "wav"
     if data[:4] == b"OggS":
         return "ogg"
     if data[:4] == _WEBM_MAGIC:
         return "webm"
+    if data[4:8] == b"ftyp":
+        return "mp4"
     return None
 
 
@@ -86,13 +89,13 @@ def _read_soundfile(data: bytes, target: int) -> np.ndarray:
     return _to_mono(samples, rate, target)
 
 
-def _read_webm(data: bytes, target: int) -> np.ndarray:
-    # PyAV: the maintained FFmpeg binding, whose wheels bundle the Opus/Vorbis
-    # decoders; libsndfile does not read WebM (Matroska).
+def _read_with_ffmpeg(data: bytes, target: int, container_format: str) -> np.ndarray:
+    # PyAV: the maintained FFmpeg binding, whose wheels bundle the Opus, Vorbis and AAC
+    # decoders; libsndfile reads neither WebM (Matroska) nor MP4.
     import av
 
     try:
-        with av.open(io.BytesIO(data), format="webm", mode="r") as container:
+        with av.open(io.BytesIO(data), format=container_format, mode="r") as container:
             if not container.streams.audio:
                 raise AudioRejected("That recording has no sound in it.", code="bad_audio")
             stream = container.streams.audio[0]
@@ -122,8 +125,11 @@ def decode_attempt(data: bytes, rate: int = SAMPLE_RATE) -> np.ndarray:
         raise AudioRejected("That recording is too big. Say one line at a time.", code="audio_too_big")
     kind = sniff(data)
     if kind is None:
-        raise AudioRejected("That isn't a recording we can read (we take WAV, WebM or Ogg).", code="not_audio")
-    samples = _read_webm(data, rate) if kind == "webm" else _read_soundfile(data, rate)
+        raise AudioRejected("That isn't a recording we can read (we take WAV, WebM, Ogg or MP4).", code="not_audio")
+    if kind in ("webm", "mp4"):
+        samples = _read_with_ffmpeg(data, rate, "webm" if kind == "webm" else "mp4")
+    else:
+        samples = _read_soundfile(data, rate)
     _check_length(samples.size / rate)
     if not np.isfinite(samples).all():
         raise AudioRejected("We couldn't read that recording. Try recording again.")

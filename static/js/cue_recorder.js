@@ -5,7 +5,12 @@ import { announce, api, el } from "./api.js";
 
 const MAX_RECORD_MS = 55_000; // under the server's 60 s limit
 const WORD = /\w/u;
-const MIC_TYPES = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm", "audio/ogg"];
+function recordingName(blob) {
+  return blob.type.includes("ogg") ? "line.ogg" : blob.type.includes("mp4") ? "line.mp4" : "line.webm";
+}
+
+// Safari on older iPhones records only MP4 (AAC), which the server reads too.
+const MIC_TYPES = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm", "audio/ogg", "audio/mp4"];
 
 function micMessage(error) {
   if (error && error.name === "NotAllowedError") {
@@ -199,7 +204,7 @@ export class CueRecorders {
       status.textContent = "Saving…";
       try {
         const form = new FormData();
-        form.append("audio", blob, blob.type.includes("ogg") ? "line.ogg" : "line.webm");
+        form.append("audio", blob, recordingName(blob));
         const saved = await api(`sessions/${encodeURIComponent(this.session.id)}/lines/${encodeURIComponent(line.id)}/recording`,
           { method: "PUT", form });
         this.recorded.set(line.id, saved);

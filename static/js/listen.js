@@ -69,7 +69,8 @@ export class Listener {
   recordLine({ isCurrent, onEvent }) {
     return new Promise((resolve) => {
       if (this.context.state === "suspended") this.context.resume().catch(() => {});
-      const type = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm"]
+      // Safari on older iPhones records only MP4 (AAC), which the server reads too.
+      const type = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm", "audio/mp4"]
         .find((t) => MediaRecorder.isTypeSupported(t)) || "";
       const recorder = new MediaRecorder(this.stream, type ? { mimeType: type } : {});
       const chunks = [];

@@ -303,8 +303,18 @@ async function pause(ms, my) {
   return my === runId;
 }
 
+/** A short tag of the rehearsal's voices: the URL changes with them, so no browser can play a clip
+ *  it kept from before a voice change (older releases told browsers to keep line audio for good). */
+function voicesTag() {
+  const text = `${session.tts_engine}|${JSON.stringify(session.voice_assignments || {})}`;
+  let hash = 5381;
+  for (let i = 0; i < text.length; i += 1) hash = ((hash * 33) ^ text.charCodeAt(i)) >>> 0;
+  return hash.toString(36);
+}
+
 function audioUrl(element) {
-  const url = `/api/audio/${encodeURIComponent(script.id)}/${encodeURIComponent(element.id)}?session=${encodeURIComponent(session.id)}`;
+  const url = `/api/audio/${encodeURIComponent(script.id)}/${encodeURIComponent(element.id)}`
+    + `?session=${encodeURIComponent(session.id)}&voices=${voicesTag()}`;
   // A line a parent recorded plays their recording; its take in the URL means a new one is never heard stale.
   const take = (session.recorded_cues || {})[element.id];
   return take ? `${url}&take=${encodeURIComponent(take)}` : url;
@@ -633,7 +643,7 @@ async function listenForMe(element, my) {
 async function sendAttempt(element, blob) {
   const form = new FormData();
   form.append("line_id", element.id);
-  form.append("audio", blob, blob.type.includes("ogg") ? "line.ogg" : "line.webm");
+  form.append("audio", blob, blob.type.includes("ogg") ? "line.ogg" : blob.type.includes("mp4") ? "line.mp4" : "line.webm");
   try {
     const result = await api(`sessions/${session.id}/attempts`, { method: "POST", form });
     showAttempt(result);

@@ -10,7 +10,7 @@ from scripts_app.services import script_create
 from sessions_app import limits
 from sessions_app.attempts import recording_path, recordings_purge
 from sessions_app.models import LineAttempt
-from tests.speech import padded, speak, wav_bytes, webm_bytes
+from tests.speech import mp4_bytes, padded, speak, wav_bytes, webm_bytes
 
 from .api_helpers import assert_error
 
@@ -75,6 +75,17 @@ def test_a_webm_opus_recording_from_a_browser_is_checked_too(api, session, play)
     response = post(api, session, line_ids(play)[0], webm_bytes(padded(speak(LINE))), "attempt.webm")
     assert response.status_code == 201, response.content
     assert response.json()["score"] >= 0.8
+
+
+def test_an_mp4_recording_from_an_iphone_is_checked_too(api, session, play):
+    response = post(api, session, line_ids(play)[0], mp4_bytes(padded(speak(LINE))), "attempt.mp4")
+    assert response.status_code == 201, response.content
+    assert response.json()["score"] >= 0.8
+
+
+def test_an_mp4_longer_than_a_minute_is_refused_without_decoding_it_all(api, session, play):
+    quiet = (np.random.default_rng(1).standard_normal(16000 * 70) * 0.01).astype(np.float32)
+    assert_error(post(api, session, line_ids(play)[0], mp4_bytes(quiet), "attempt.mp4"), 400, "audio_too_long")
 
 
 def test_a_dropped_word_comes_back_missed(api, session, play):
