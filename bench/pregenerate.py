@@ -78,14 +78,20 @@ def _new_job(script, engine: str, voices: dict):
                    enqueue=False)
 
 
-def _run_processes(ctx, target, per_process_args: list[tuple]) -> float:
-    """Start one process per argument tuple, wait until each is set up, then time them together."""
+def _start_processes(ctx, target, per_process_args: list[tuple]) -> tuple[list, object]:
+    """One process per argument tuple, each set up and waiting for the returned event."""
     ready, go = ctx.Semaphore(0), ctx.Event()
     procs = [ctx.Process(target=target, args=(*a, ready, go)) for a in per_process_args]
     for p in procs:
         p.start()
     for _ in procs:
         ready.acquire()
+    return procs, go
+
+
+def _run_processes(ctx, target, per_process_args: list[tuple]) -> float:
+    """Start the processes, then time them together from the same moment."""
+    procs, go = _start_processes(ctx, target, per_process_args)
     started = time.perf_counter()
     go.set()
     for p in procs:
@@ -118,12 +124,7 @@ def _first_cue_seconds(ctx, data_dir: str, script, engine_name: str, voices: dic
     middle = with_lines[len(with_lines) // 2]
     job = job_for(script=script, engine=engine_name, user_role=None, voice_assignments=voices, reuse=False,
                   enqueue=False, start_scene=middle)
-    ready, go = ctx.Semaphore(0), ctx.Event()
-    procs = [ctx.Process(target=_worker, args=(data_dir, job.pk, names, warm, ready, go)) for _ in range(workers)]
-    for p in procs:
-        p.start()
-    for _ in procs:
-        ready.acquire()
+    procs, go = _start_processes(ctx, _worker, [(data_dir, job.pk, names, warm)] * workers)
     started = time.perf_counter()
     go.set()
     seconds = float("nan")

@@ -57,39 +57,58 @@ def ogg_bytes(samples: np.ndarray, rate: int = 16000) -> bytes:
     return buffer.getvalue()
 
 
-def mp4_bytes(samples: np.ndarray, rate: int = 16000) -> bytes:
-    """MP4 with AAC at 44.1 kHz, as Safari's MediaRecorder makes it (iOS before 18.4 records nothing else)."""
+def _encoded(samples: np.ndarray, rate: int, *, container: str, codec: str, codec_rate: int,
+             sample_format: str) -> bytes:
     import av
 
     buffer = io.BytesIO()
-    with av.open(buffer, mode="w", format="mp4") as container:
-        stream = container.add_stream("aac", rate=44100)
+    with av.open(buffer, mode="w", format=container) as out:
+        stream = out.add_stream(codec, rate=codec_rate)
         stream.layout = "mono"
-        g = np.gcd(rate, 44100)
-        pcm = resample_poly(samples, 44100 // g, rate // g).astype(np.float32)
-        frame = av.AudioFrame.from_ndarray(pcm[None, :], format="fltp", layout="mono")
-        frame.sample_rate = 44100
+        g = np.gcd(rate, codec_rate)
+        pcm = resample_poly(samples, codec_rate // g, rate // g).astype(np.float32)
+        frame = av.AudioFrame.from_ndarray(pcm[None, :], format=sample_format, layout="mono")
+        frame.sample_rate = codec_rate
         for packet in stream.encode(frame):
-            container.mux(packet)
+            out.mux(packet)
         for packet in stream.encode(None):
-            container.mux(packet)
+            out.mux(packet)
     return buffer.getvalue()
+
+
+def mp4_bytes(samples: np.ndarray, rate: int = 16000) -> bytes:
+    """MP4 with AAC at 44.1 kHz, as Safari's MediaRecorder makes it (iOS before 18.4 records nothing else)."""
+    return _encoded(samples, rate, container="mp4", codec="aac", codec_rate=44100, sample_format="fltp")
 
 
 def webm_bytes(samples: np.ndarray, rate: int = 16000) -> bytes:
     """WebM with Opus at 48 kHz, as Chrome's MediaRecorder makes it."""
-    import av
+    return _encoded(samples, rate, container="webm", codec="libopus", codec_rate=48000, sample_format="flt")
 
+
+def silence_wav(seconds: float, rate: int = 8000) -> bytes:
+    return wav_bytes(np.zeros(int(seconds * rate), np.float32), rate=rate)
+
+
+def wav_of_shape(rate: int, channels: int) -> bytes:
     buffer = io.BytesIO()
-    with av.open(buffer, mode="w", format="webm") as container:
-        stream = container.add_stream("libopus", rate=48000)
-        stream.layout = "mono"
-        g = np.gcd(rate, 48000)
-        pcm = resample_poly(samples, 48000 // g, rate // g).astype(np.float32)
-        frame = av.AudioFrame.from_ndarray(pcm[None, :], format="flt", layout="mono")
-        frame.sample_rate = 48000
-        for packet in stream.encode(frame):
-            container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
+    soundfile.write(buffer, np.zeros((rate // 2, channels), np.float32), rate, format="WAV", subtype="PCM_16")
     return buffer.getvalue()
+
+
+def bad_recordings() -> list:
+    """Uploads every recording endpoint must answer with a clear 400: (bytes, error code), with ids."""
+    import pytest
+
+    return [
+        pytest.param(b"", "audio_empty", id="empty"),
+        pytest.param(b"<html>not a recording</html>" * 20, "not_audio", id="not-audio"),
+        pytest.param(b"RIFF\x24\x00\x00\x00WAVEfmt garbage here", "bad_audio", id="broken-wav"),
+        pytest.param(b"\x1a\x45\xdf\xa3 not really a webm file at all", "bad_audio", id="broken-webm"),
+        pytest.param(b"\x00\x00\x00\x18ftypmp42 not really an mp4 file", "bad_audio", id="broken-mp4"),
+        pytest.param(silence_wav(61), "audio_too_long", id="over-60-s"),
+        pytest.param(b"RIFF" + b"\x00" * (1600 * 1024), "audio_too_big", id="too-big"),
+        pytest.param(wav_of_shape(4000, 1), "bad_audio_format", id="odd-rate"),
+        pytest.param(wav_of_shape(16000, 3), "bad_audio_format", id="three-channels"),
+        pytest.param(silence_wav(0.05, 16000), "audio_empty", id="too-short"),
+    ]

@@ -4,13 +4,12 @@ import io
 
 import numpy as np
 import pytest
-import soundfile
 
 from scripts_app.services import script_create
 from sessions_app import limits
 from sessions_app.attempts import recording_path, recordings_purge
 from sessions_app.models import LineAttempt
-from tests.speech import mp4_bytes, padded, speak, wav_bytes, webm_bytes
+from tests.speech import bad_recordings, mp4_bytes, padded, speak, wav_bytes, webm_bytes
 
 from .api_helpers import assert_error
 
@@ -93,26 +92,7 @@ def test_a_dropped_word_comes_back_missed(api, session, play):
     assert [w["word"] for w in body["words"] if w["status"] == "missed"] == ["not"]
 
 
-def _long_silence_wav(seconds: float, rate: int = 8000) -> bytes:
-    return wav_bytes(np.zeros(int(seconds * rate), np.float32), rate=rate)
-
-
-def _wav_header_only(rate: int, channels: int) -> bytes:
-    buffer = io.BytesIO()
-    soundfile.write(buffer, np.zeros((rate // 2, channels), np.float32), rate, format="WAV", subtype="PCM_16")
-    return buffer.getvalue()
-
-
-@pytest.mark.parametrize("data, code", [
-    (b"", "audio_empty"),
-    (b"<html>not a recording</html>" * 20, "not_audio"),
-    (b"RIFF\x24\x00\x00\x00WAVEfmt garbage here", "bad_audio"),
-    (_long_silence_wav(61), "audio_too_long"),
-    (b"RIFF" + b"\x00" * (1600 * 1024), "audio_too_big"),
-    (_wav_header_only(4000, 1), "bad_audio_format"),
-    (_wav_header_only(16000, 3), "bad_audio_format"),
-    (_long_silence_wav(0.05, 16000), "audio_empty"),
-], ids=["empty", "not-audio", "broken-wav", "over-60-s", "too-big", "odd-rate", "three-channels", "too-short"])
+@pytest.mark.parametrize("data, code", bad_recordings())
 def test_bad_audio_is_a_clear_400(api, session, play, data, code):
     error = assert_error(post(api, session, line_ids(play)[0], data), 400, code)
     assert "recording" in error["message"] or "audio" in error["message"].lower()

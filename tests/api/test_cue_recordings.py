@@ -3,14 +3,12 @@
 
 import io
 
-import numpy as np
 import pytest
-import soundfile
 
 from scripts_app.services import script_create
 from sessions_app.cues import cue_path
 from sessions_app.models import CueRecording
-from tests.speech import ogg_bytes, padded, speak, wav_bytes, webm_bytes
+from tests.speech import bad_recordings, ogg_bytes, padded, silence_wav, speak, wav_bytes, webm_bytes
 
 from .api_helpers import assert_error
 
@@ -176,29 +174,8 @@ def test_a_missing_audio_field_is_a_400(parent_api, session, play):
 
 # --- bad audio ------------------------------------------------------------------------
 
-def _silence_wav(seconds: float, rate: int = 8000) -> bytes:
-    return wav_bytes(np.zeros(int(seconds * rate), np.float32), rate=rate)
-
-
-def _wav_of_shape(rate: int, channels: int) -> bytes:
-    buffer = io.BytesIO()
-    soundfile.write(buffer, np.zeros((rate // 2, channels), np.float32), rate, format="WAV", subtype="PCM_16")
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize("data, code", [
-    (b"", "audio_empty"),
-    (b"<html>not a recording</html>" * 20, "not_audio"),
-    (b"RIFF\x24\x00\x00\x00WAVEfmt garbage here", "bad_audio"),
-    (b"\x1a\x45\xdf\xa3 not really a webm file at all", "bad_audio"),
-    (_silence_wav(61), "audio_too_long"),
-    (b"RIFF" + b"\x00" * (1600 * 1024), "audio_too_big"),
-    (_wav_of_shape(4000, 1), "bad_audio_format"),
-    (_wav_of_shape(16000, 3), "bad_audio_format"),
-    (_silence_wav(0.05, 16000), "audio_empty"),
-    (_silence_wav(3, 16000), "audio_silent"),
-], ids=["empty", "not-audio", "broken-wav", "broken-webm", "over-60-s", "too-big", "odd-rate", "three-channels",
-        "too-short", "only-silence"])
+    *bad_recordings(), pytest.param(silence_wav(3, 16000), "audio_silent", id="only-silence")])
 def test_bad_audio_is_a_clear_400(parent_api, session, play, data, code):
     error = assert_error(record(parent_api, session, lines(play, "dad")[0], data, "line.wav"), 400, code)
     assert "recording" in error["message"] or "audio" in error["message"].lower()
