@@ -15,7 +15,7 @@ from tts_app import audio, cache, jobs
 from tts_app.jobs import job_for, job_run
 from tts_app.models import AudioClip, GenerationJob, JobEvent, JobLine
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def _session_job(script, enqueue):
@@ -61,6 +61,8 @@ def _stop(proc):
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+# Not marked slow, so the PostgreSQL run has it too: there a connection pool made before
+# django-q2 forked its processes once handed one server connection to several of them.
 def test_a_qcluster_with_the_orm_broker_makes_the_audio_and_the_web_side_sees_progress(script, monkeypatch):
     from django_q.conf import Conf
 
@@ -89,6 +91,7 @@ job_run(job_id=JOB_ID)
 """
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_job_is_replaced_and_the_job_finishes(script, monkeypatch):
     from tests.helpers import ScriptedEngine, use_engine
 
