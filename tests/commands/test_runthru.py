@@ -75,9 +75,12 @@ def _health(port: int) -> int | str:
 def _daphnes(pid: int) -> set[int]:
     found = set()
     for child in children(pid):
-        with open(f"/proc/{child}/cmdline", "rb") as fh:
-            if b"runthru_site.serve" in fh.read():  # daphne, through the body-limiting wrapper
-                found.add(child)
+        try:
+            with open(f"/proc/{child}/cmdline", "rb") as fh:
+                if b"runthru_site.serve" in fh.read():  # daphne, through the body-limiting wrapper
+                    found.add(child)
+        except OSError:
+            continue  # it ended between the listing and the read (a short-lived helper process)
     return found
 
 
