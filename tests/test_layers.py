@@ -1,4 +1,5 @@
-"""The apps import downward only: web -> sessions_app -> tts_app -> scripts_app.
+"""The apps import downward only: web -> sessions_app -> tts_app -> scripts_app, and inside an
+app no module imports one that imports it back.
 
 Every import statement counts, at module level or inside a function, so a loop
 between apps cannot creep back in behind a function-local import.
@@ -76,3 +77,55 @@ def test_the_scan_sees_function_level_imports(tmp_path):
     module = tmp_path / "hidden.py"
     module.write_text("def f():\n    from web.api import tts\n")
     assert _imports(module) == [(2, "web.api")]
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """Which project module imports which, relative imports resolved, function-level ones counted."""
+    paths = {_module_name(p): p for top in [*LAYERS, "runthru_site"] for p in _python_files(top)}
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1]) if node.level else ""
+                module = ".".join(part for part in (base, node.module or "") if part)
+                submodules = {f"{module}.{alias.name}" for alias in node.names} & paths.keys()
+                # "from . import errors" reads the submodule, not what the package's __init__ defines
+                targets |= submodules if len(submodules) == len(node.names) else submodules | {module}
+        graph[name] = {t for t in targets if t in paths and t != name}
+    return graph
+
+
+def _a_loop(graph: dict[str, set[str]]) -> list[str]:
+    done: set[str] = set()
+    for start in graph:
+        stack, on_path = [(start, iter(sorted(graph[start])))], [start]
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                on_path.pop()
+                done.add(node)
+            elif child in on_path:
+                return [*on_path[on_path.index(child):], child]
+            elif child not in done:
+                stack.append((child, iter(sorted(graph[child]))))
+                on_path.append(child)
+    return []
+
+
+def test_no_module_imports_one_that_imports_it_back():
+    assert _a_loop(_module_graph()) == []
+
+
+def test_the_loop_search_finds_a_loop_through_a_function_level_import():
+    assert _a_loop({"a.jobs": {"a.watch"}, "a.watch": {"a.jobs"}, "a.models": set()}) == ["a.jobs", "a.watch", "a.jobs"]

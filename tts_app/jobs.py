@@ -23,14 +23,12 @@ from runthru_site.errors import UserError
 from . import events
 from .clips import clips_make, owner_is_dead, process_owner
 from .engines.registry import engine_names, get_engine
-from .models import GenerationJob, JobEvent, JobLine
-from .queue_watch import ticket_issue
+from .models import GenerationJob, JobEvent, JobLine, QueueTicket
+from .queue_watch import HEARTBEAT_STALE, ticket_issue
 from .selectors import job_fingerprint, line_spec_for, spoken_lines
 
 log = logging.getLogger(__name__)
 
-# A running job whose worker has not been heard from for this long is resumed.
-HEARTBEAT_STALE = timedelta(seconds=30)
 # Longer than any batch can take (32 lines, each allowed RUNTHRU_LINE_TIMEOUT on a slow engine
 # before falling back): a claim this old is void even if its process id seems alive.
 LINE_CLAIM_LIMIT = timedelta(hours=1)
@@ -101,6 +99,19 @@ def job_enqueue(*, job_id: int) -> None:
 
     for _ in range(max(1, settings.RUNTHRU_WORKERS_PER_JOB)):
         async_task("tts_app.tasks.run_job", job_id, ticket_issue(job_id=job_id), group="generation")
+
+
+def jobs_requeue_unstarted() -> int:
+    """After a wedged cluster's restart (queue_watch): queue again the jobs whose tasks never
+    started (they sat in the dead cluster's memory). Running a job's task twice is harmless."""
+    unstarted = QueueTicket.objects.filter(started_at=None)
+    job_ids = set(unstarted.values_list("job_id", flat=True))
+    unstarted.delete()
+    active = list(GenerationJob.objects.filter(pk__in=job_ids, state__in=GenerationJob.ACTIVE)
+                  .values_list("pk", flat=True))
+    for job_id in active:
+        job_enqueue(job_id=job_id)
+    return len(active)
 
 
 def job_cancel(*, job: GenerationJob) -> GenerationJob:

@@ -4,7 +4,7 @@ Killing an idle django-q2 worker while it waits on the task queue leaves the que
 lock held forever (django-q2 issue #23): the replacement worker waits on that lock, and
 every later job stays queued. From outside this looks like tasks waiting while none start,
 and no job making progress. ``manage.py runthru`` checks this every few seconds and then
-restarts the cluster and queues those jobs again.
+restarts the cluster and queues those jobs again (jobs.jobs_requeue_unstarted).
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from django.utils import timezone
 from .models import GenerationJob, QueueTicket
 
 KEEP_STARTED = timedelta(hours=1)
+# A running job whose worker has not been heard from for this long is resumed (jobs.py), and
+# is no sign that the queue still moves.
+HEARTBEAT_STALE = timedelta(seconds=30)
 
 
 def ticket_issue(*, job_id: int) -> int:
@@ -34,8 +37,6 @@ def ticket_started(*, ticket_id) -> None:
 def queue_stall(now=None) -> str | None:
     """Why the queue looks wedged, or None: tasks waiting longer than the stall time, none
     started within it, and no job whose worker is still heard from."""
-    from .jobs import HEARTBEAT_STALE
-
     now = now or timezone.now()
     after = timedelta(seconds=settings.RUNTHRU_QUEUE_STALL_SECONDS)
     waiting = QueueTicket.objects.filter(started_at=None, enqueued_at__lt=now - after)
@@ -48,18 +49,3 @@ def queue_stall(now=None) -> str | None:
         return None  # a long job is still making progress
     return (f"{waiting.count()} generation task(s) waited over {after.seconds} s and no worker started any "
             "(a worker probably died while waiting for work)")
-
-
-def queue_requeue_unstarted() -> int:
-    """After a restart: queue again the jobs whose tasks never started (they sat in the dead
-    cluster's memory). Running a job's task twice is harmless."""
-    from .jobs import job_enqueue
-
-    unstarted = QueueTicket.objects.filter(started_at=None)
-    job_ids = set(unstarted.values_list("job_id", flat=True))
-    unstarted.delete()
-    active = list(GenerationJob.objects.filter(pk__in=job_ids, state__in=GenerationJob.ACTIVE)
-                  .values_list("pk", flat=True))
-    for job_id in active:
-        job_enqueue(job_id=job_id)
-    return len(active)

@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from tests.helpers import queued_job
+from tts_app.jobs import jobs_requeue_unstarted
 from tts_app.models import GenerationJob, QueueTicket
-from tts_app.queue_watch import queue_requeue_unstarted, queue_stall, ticket_issue, ticket_started
+from tts_app.queue_watch import queue_stall, ticket_issue, ticket_started
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +55,6 @@ def test_a_started_task_is_marked_and_old_marks_are_cleared(script):
 
 
 def test_after_a_restart_the_jobs_whose_tasks_never_started_are_queued_again(script, monkeypatch):
-    from tts_app import queue_watch
-
     queued: list[int] = []
     job = queued_job(script)
     finished = queued_job(script, user_role="tobias")
@@ -63,7 +62,7 @@ def test_after_a_restart_the_jobs_whose_tasks_never_started_are_queued_again(scr
     for j in (job, finished):
         _age(ticket_issue(job_id=j.pk), 120)
     monkeypatch.setattr("tts_app.jobs.job_enqueue", lambda *, job_id: queued.append(job_id))
-    assert queue_watch.queue_requeue_unstarted() == 1
+    assert jobs_requeue_unstarted() == 1
     assert queued == [job.pk]
     assert not QueueTicket.objects.exists()
-    assert queue_requeue_unstarted() == 0
+    assert jobs_requeue_unstarted() == 0

@@ -18,8 +18,9 @@ from runthru_site.tls import certificate_files, daphne_endpoint
 from runthru_site.webservers import daphne_on, open_listener, web_procs_default
 from scripts_app.services import script_sample_load
 from sessions_app.signin import parent_login_create, pin_exists, pin_generate, pin_set
+from tts_app.jobs import jobs_requeue_unstarted
 from tts_app.purge import purge_deleted_scripts
-from tts_app.queue_watch import queue_requeue_unstarted, queue_stall
+from tts_app.queue_watch import queue_stall
 
 from ...lan import home_address, lan_environment, qr_code, tls_port
 
@@ -96,7 +97,7 @@ class Command(BaseCommand):
             why = queue_stall()
             if why:
                 supervisor.restart(cluster, why)
-                queue_requeue_unstarted()
+                jobs_requeue_unstarted()
         except DatabaseError:
             log.exception("could not check the task queue")
         finally:
