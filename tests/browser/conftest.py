@@ -5,7 +5,10 @@ import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+from tests.speech import wav_bytes
 
 CHROMIUM = os.environ.get("RUNTHRU_CHROMIUM")
 ARGS = [
@@ -20,18 +23,55 @@ def chromium_path() -> str | None:
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
 
 
-@pytest.fixture
-def browser():
+def _chromium_or_skip() -> str:
     path = chromium_path()
     if path is None:
         if os.environ.get("RUNTHRU_REQUIRE_BROWSER") == "1":
             pytest.fail("Chromium is not installed, and this run must include the browser tests")
         pytest.skip("Chromium is not installed (apt-get install -y chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    return path
+
+
+@pytest.fixture
+def browser():
+    path = _chromium_or_skip()
+    sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=path, headless=True, args=ARGS)
         try:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def page_hearing(live_server, tmp_path):
+    """page_hearing(samples, rate): a page in its own Chromium whose microphone hears `samples`
+    (float32 mono, looped), with the microphone allowed for the live server. A script error on
+    the page fails the test."""
+    path = _chromium_or_skip()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    opened = []
+
+    def open_page(samples: np.ndarray, rate: int):
+        wav = tmp_path / f"microphone-{len(opened)}.wav"
+        wav.write_bytes(wav_bytes(samples.astype(np.float32), rate=rate))
+        playwright = sync_api.sync_playwright().start()
+        browser = playwright.chromium.launch(executable_path=path, headless=True, args=[
+            *ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}"])
+        context = browser.new_context(viewport={"width": 1200, "height": 850})
+        context.grant_permissions(["microphone"], origin=live_server.url)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        opened.append((playwright, browser, errors))
+        return page
+
+    yield open_page
+    for playwright, browser, _ in opened:
+        browser.close()
+        playwright.stop()
+    assert not [error for *_, errors in opened for error in errors]

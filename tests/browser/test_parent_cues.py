@@ -4,18 +4,14 @@ plays their recording for that line and the chosen voice for Dad's line they did
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 
 from tests.speech import speak, wav_bytes
 
-from .conftest import ARGS, chromium_path
 from .test_flow import shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-sync_api = pytest.importorskip("playwright.sync_api")
 
 PASSWORD = "a long parent password"
 PLAY = """# The Party
@@ -50,40 +46,17 @@ def rehearsal(db):
 
 
 @pytest.fixture
-def parent_page(live_server, tmp_path):
+def parent_page(live_server, page_hearing):
     """A parent signed in to the admin, in a Chromium whose microphone hears Dad's line (looped)."""
     samples = np.concatenate([np.zeros(RATE // 2, np.float32), speak(DAD_LINE, voice="en-us-m3", rate=RATE),
                               np.zeros(2 * RATE, np.float32)])
-    wav = tmp_path / "dad.wav"
-    wav.write_bytes(wav_bytes(samples, rate=RATE))
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    path = chromium_path()
-    if path is None:
-        if os.environ.get("RUNTHRU_REQUIRE_BROWSER") == "1":
-            pytest.fail("Chromium is not installed, and this run must include the browser tests")
-        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
-    playwright = sync_api.sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=path, headless=True, args=[
-        *ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-audio-capture={wav}"])
-    context = browser.new_context(viewport={"width": 1200, "height": 850})
-    context.grant_permissions(["microphone"], origin=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page = page_hearing(samples, RATE)
     page.goto(live_server.url + "/admin/login/?next=/admin/")
     page.fill("#id_username", "parent")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url(live_server.url + "/admin/")
-    try:
-        yield page
-    finally:
-        context.close()
-        browser.close()
-        playwright.stop()
-    assert not errors, errors
+    return page
 
 
 def test_a_parent_records_a_line_on_the_cast_page_and_the_rehearsal_plays_it(live_server, rehearsal, parent_page):
