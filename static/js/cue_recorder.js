@@ -2,25 +2,10 @@
 // time, and the rehearsal plays their voice for those lines (the chosen voice reads the rest).
 
 import { announce, api, el } from "./api.js";
+import { micProblem, newRecorder, openMicrophone, recordingName } from "./microphone.js";
 
 const MAX_RECORD_MS = 55_000; // under the server's 60 s limit
 const WORD = /\w/u;
-function recordingName(blob) {
-  return blob.type.includes("ogg") ? "line.ogg" : blob.type.includes("mp4") ? "line.mp4" : "line.webm";
-}
-
-// Safari on older iPhones records only MP4 (AAC), which the server reads too.
-const MIC_TYPES = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm", "audio/ogg", "audio/mp4"];
-
-function micMessage(error) {
-  if (error && error.name === "NotAllowedError") {
-    return "The microphone is blocked for RunThru. Click the 🔒 or 🎤 sign in the address bar, allow the "
-      + "microphone, then press Record again.";
-  }
-  if (error && error.name === "NotFoundError") return "We couldn't find a microphone. Plug one in and press Record again.";
-  if (error && error.name === "NotSupportedError") return error.message;
-  return "The microphone wouldn't start. Check no other app is using it, then press Record again.";
-}
 
 export class CueRecorders {
   constructor({ section, list, note, mic }) {
@@ -192,7 +177,7 @@ export class CueRecorders {
           record.hidden = false;
         }
       } catch (error) {
-        status.textContent = micMessage(error);
+        status.textContent = micProblem(error, "press Record again");
         render();
         announce(status.textContent);
         return;
@@ -228,17 +213,12 @@ export class CueRecorders {
 
   async openMicrophone() {
     if (this.stream && this.stream.active) return;
-    if (!navigator.mediaDevices || !window.MediaRecorder) {
-      // Browsers only give the microphone to https:// pages (or this computer's own localhost).
-      const error = new Error("This browser can only use the microphone on RunThru's https:// address, or on the "
-        + "computer RunThru runs on. Open that address and record there.");
-      error.name = "NotSupportedError";
-      throw error;
-    }
     // Noise suppression helps a voice recorded in a living room; the loudness is matched on the server.
-    this.stream = await navigator.mediaDevices.getUserMedia({
-      audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: false },
-    });
+    this.stream = await openMicrophone(
+      { echoCancellation: true, noiseSuppression: true, autoGainControl: false },
+      "This browser can only use the microphone on RunThru's https:// address, or on the computer RunThru "
+        + "runs on. Open that address and record there.",
+    );
   }
 
   closeMicrophone() {
@@ -250,8 +230,7 @@ export class CueRecorders {
   /** Record until stopRecording(); resolves a Blob, or null when cancelled. */
   recordOnce() {
     return new Promise((resolve, reject) => {
-      const type = MIC_TYPES.find((t) => MediaRecorder.isTypeSupported(t)) || "";
-      const recorder = new MediaRecorder(this.stream, type ? { mimeType: type } : {});
+      const recorder = newRecorder(this.stream);
       const chunks = [];
       recorder.ondataavailable = (event) => event.data.size && chunks.push(event.data);
       recorder.onerror = (event) => reject(event.error || new Error("recording failed"));

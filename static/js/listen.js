@@ -5,6 +5,8 @@
 // room's measured noise floor does well, and it keeps the page free of a model
 // download and a build step. The server does the real listening (recognition).
 
+import { newRecorder, openMicrophone } from "./microphone.js";
+
 const TICK_MS = 20;
 const CALIBRATE_MS = 300; // measure the room before each line
 const START_MS = 120; // this long above the threshold = speech started
@@ -28,18 +30,13 @@ export class Listener {
   /** Ask for the microphone. Throws the browser's error (NotAllowedError when refused). */
   async start() {
     if (this.stream) return;
-    if (!navigator.mediaDevices || !window.MediaRecorder) {
-      // Browsers only give the microphone to https:// pages (or localhost).
-      const error = new Error("The microphone only works on RunThru's https:// address. Your browser will warn "
-        + "you once, because RunThru made its own certificate: choose Advanced, then continue to the site.");
-      error.name = "NotSupportedError";
-      throw error;
-    }
-    this.stream = await navigator.mediaDevices.getUserMedia({
-      // Echo cancellation keeps cues from the speakers out; noise suppression and gain control
-      // would reshape the voice the recogniser hears, so they stay off.
-      audio: { echoCancellation: true, noiseSuppression: false, autoGainControl: false },
-    });
+    // Echo cancellation keeps cues from the speakers out; noise suppression and gain control
+    // would reshape the voice the recogniser hears, so they stay off.
+    this.stream = await openMicrophone(
+      { echoCancellation: true, noiseSuppression: false, autoGainControl: false },
+      "The microphone only works on RunThru's https:// address. Your browser will warn you once, because "
+        + "RunThru made its own certificate: choose Advanced, then continue to the site.",
+    );
     this.context = new AudioContext();
     const source = this.context.createMediaStreamSource(this.stream);
     this.analyser = this.context.createAnalyser();
@@ -69,10 +66,7 @@ export class Listener {
   recordLine({ isCurrent, onEvent }) {
     return new Promise((resolve) => {
       if (this.context.state === "suspended") this.context.resume().catch(() => {});
-      // Safari on older iPhones records only MP4 (AAC), which the server reads too.
-      const type = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm", "audio/mp4"]
-        .find((t) => MediaRecorder.isTypeSupported(t)) || "";
-      const recorder = new MediaRecorder(this.stream, type ? { mimeType: type } : {});
+      const recorder = newRecorder(this.stream);
       const chunks = [];
       recorder.ondataavailable = (event) => event.data.size && chunks.push(event.data);
       let finished = false;
@@ -130,14 +124,4 @@ export class Listener {
       }, TICK_MS);
     });
   }
-}
-
-/** What to say when the microphone can't open, for a teen. */
-export function micProblem(error) {
-  if (error && error.name === "NotAllowedError") {
-    return "RunThru can't hear you: the microphone is blocked. Allow it in the address bar (the 🔒 or 🎤 icon), then press Play.";
-  }
-  if (error && error.name === "NotFoundError") return "We couldn't find a microphone. Plug one in and press Play.";
-  if (error && error.name === "NotSupportedError") return error.message;
-  return "The microphone wouldn't start. Check it isn't used by another app, then press Play.";
 }

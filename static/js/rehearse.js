@@ -1,5 +1,6 @@
 import { announce, api, csrfToken, el, formatDuration, goToSignIn, hideNotice, showError, showNotice } from "./api.js";
-import { Listener, micProblem } from "./listen.js";
+import { Listener } from "./listen.js";
+import { micProblem, recordingName } from "./microphone.js";
 
 const sessionId = location.pathname.split("/")[2];
 const $ = (id) => document.getElementById(id);
@@ -497,7 +498,7 @@ async function start() {
       await listener.start();
     } catch (error) {
       playing = false;
-      ui.status.textContent = micProblem(error);
+      ui.status.textContent = micProblem(error, "press Play");
       announce(ui.status.textContent);
       return;
     }
@@ -643,7 +644,7 @@ async function listenForMe(element, my) {
 async function sendAttempt(element, blob) {
   const form = new FormData();
   form.append("line_id", element.id);
-  form.append("audio", blob, blob.type.includes("ogg") ? "line.ogg" : blob.type.includes("mp4") ? "line.mp4" : "line.webm");
+  form.append("audio", blob, recordingName(blob));
   try {
     const result = await api(`sessions/${session.id}/attempts`, { method: "POST", form });
     showAttempt(result);

@@ -48,21 +48,22 @@ def browser():
 @pytest.fixture
 def page_hearing(live_server, tmp_path):
     """page_hearing(samples, rate): a page in its own Chromium whose microphone hears `samples`
-    (float32 mono, looped), with the microphone allowed for the live server. A script error on
-    the page fails the test."""
+    (float32 mono, looped), with the microphone allowed for the live server (allow=False: the
+    browser says no when the page asks). A script error on the page fails the test."""
     path = _chromium_or_skip()
     sync_api = pytest.importorskip("playwright.sync_api")
     opened = []
 
-    def open_page(samples: np.ndarray, rate: int):
+    def open_page(samples: np.ndarray, rate: int, *, allow: bool = True):
         wav = tmp_path / f"microphone-{len(opened)}.wav"
         wav.write_bytes(wav_bytes(samples.astype(np.float32), rate=rate))
         playwright = sync_api.sync_playwright().start()
         browser = playwright.chromium.launch(executable_path=path, headless=True, args=[
-            *ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-audio-capture={wav}"])
+            *ARGS, "--use-fake-device-for-media-stream", f"--use-file-for-fake-audio-capture={wav}",
+            "--use-fake-ui-for-media-stream" if allow else "--deny-permission-prompts"])
         context = browser.new_context(viewport={"width": 1200, "height": 850})
-        context.grant_permissions(["microphone"], origin=live_server.url)
+        if allow:
+            context.grant_permissions(["microphone"], origin=live_server.url)
         page = context.new_page()
         page.set_default_timeout(20_000)
         errors: list[str] = []

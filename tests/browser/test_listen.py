@@ -101,3 +101,21 @@ def test_silence_at_my_line_brings_a_first_letter_hint(rehearse_hearing):
     assert page.locator("#script-view li.current").get_attribute("data-index") == "0"  # still waiting for me
     page.wait_for_function("document.querySelector('#player-status').textContent.includes('I will not go')",
                            timeout=15_000)
+
+
+
+def test_a_blocked_microphone_says_how_to_allow_it(live_server, rehearsal, page_hearing):
+    page = page_hearing(_silence(1), RATE, allow=False)
+    page.goto(live_server.url + "/signin")
+    page.fill("#pin", PIN)
+    page.click("#signin-button")
+    page.wait_for_url(live_server.url + "/")
+    page.goto(f"{live_server.url}/rehearse/{rehearsal.pk}")
+    page.wait_for_selector("#script-view li.current")
+    page.click("#settings summary")
+    page.check("#listen-mode")
+    page.click("#settings summary")
+    page.click("#play-button")
+    page.wait_for_function("document.querySelector('#player-status').textContent.includes('blocked')")
+    assert page.locator("#player-status").inner_text() == (
+        "The microphone is blocked for RunThru. Allow it in the address bar (the 🔒 or 🎤 icon), then press Play.")
