@@ -57,7 +57,18 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
-class PinSessionAuthentication(authentication.SessionAuthentication):
+class _CookieSession(authentication.SessionAuthentication):
+    def enforce_csrf(self, request):
+        # A page left open while someone signed in again elsewhere sends an old CSRF token;
+        # "not allowed" would send the teen looking for a permission they can't get.
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied as exc:
+            raise UserError("This page is out of date. Reload it and try again.",
+                            code="page_out_of_date", status=403) from exc
+
+
+class PinSessionAuthentication(_CookieSession):
     def authenticate(self, request):
         session = getattr(request._request, "session", None)
         token_id = session.get(SESSION_KEY) if session is not None else None
@@ -71,7 +82,7 @@ class PinSessionAuthentication(authentication.SessionAuthentication):
         return Rehearser(token_id=row.pk), row
 
 
-class ParentSessionAuthentication(authentication.SessionAuthentication):
+class ParentSessionAuthentication(_CookieSession):
     def authenticate(self, request):
         user = getattr(request._request, "user", None)
         if user is None or not user.is_active or not user.is_staff:
