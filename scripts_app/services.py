@@ -6,6 +6,7 @@ import codecs
 import hashlib
 import json
 import re
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from runthru_site.errors import UserError
 
+from . import parsing
 from .documents import DOCUMENT_SUFFIXES, PICTURE_SUFFIXES, read_document
 from .documents.errors import PICTURE
 from .models import Script
@@ -42,8 +44,19 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _parser_fingerprint() -> str:
+    """The parser's own code, hashed: a script read by an older parser is read again
+    (scripts_reparse_outdated) without anyone having to remember to bump a version."""
+    files = sorted(Path(parsing.__file__).parent.glob("*.py"))
+    return _sha256("".join(f"{f.name}\0{f.read_text(encoding='utf-8')}\0" for f in files))
+
+
+PARSER_FINGERPRINT = _parser_fingerprint()
+
+
 def _parse_hash(source: str, fmt: str, aliases: dict, title: str) -> str:
-    blob = json.dumps([_sha256(source), fmt, sorted(aliases.items()), title], ensure_ascii=False)
+    blob = json.dumps([_sha256(source), fmt, sorted(aliases.items()), title, PARSER_FINGERPRINT],
+                      ensure_ascii=False)
     return _sha256(blob)
 
 
@@ -236,13 +249,37 @@ def script_parse(*, script: Script) -> Script:
     except ScriptParseError as exc:
         parsed = {"title": script.title, "format": "markdown", "characters": [], "scenes": [],
                   "warnings": [{"line": 1, "message": exc.message}]}
+    _store_parse(script, parsed)
+    return script
+
+
+def _store_parse(script: Script, parsed: dict) -> None:
     _apply_parse(script, parsed)
     # update() instead of save(): no second post_save, no updated_at churn.
     Script.objects.filter(pk=script.pk).update(
         parsed_json=script.parsed_json, source_hash=script.source_hash, parsed_hash=script.parsed_hash,
         **{f: getattr(script, f) for f in COUNT_FIELDS},
     )
-    return script
+
+
+def scripts_reparse_outdated() -> int:
+    """Read again every script an older parser read (RunThru was updated since), so its
+    fixes reach scripts already in the library. Line ids come from a line's words and place,
+    so unchanged lines keep their progress and audio. Returns how many were read again."""
+    count = 0
+    for pk in Script.objects.order_by("pk").values_list("pk", flat=True):
+        script = Script.objects.filter(pk=pk).first()  # one script's text in memory at a time
+        if script is None or not script.parsed_json or script.parsed_hash == _parse_hash(
+                script.markdown_source, script.format, script.aliases or {}, script.title):
+            continue
+        try:
+            parsed = parse_script(script.markdown_source, format=script.format, title=script.title,
+                                  aliases=script.aliases or {})
+        except ScriptParseError:
+            continue  # the older reading stays: better than losing the scenes
+        _store_parse(script, parsed)
+        count += 1
+    return count
 
 
 def script_sample_load(*, path) -> Script | None:

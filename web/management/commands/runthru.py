@@ -16,7 +16,7 @@ from django.db import DatabaseError, close_old_connections
 from runthru_site.supervisor import GaveUp, Supervisor
 from runthru_site.tls import certificate_files, daphne_endpoint
 from runthru_site.webservers import daphne_on, open_listener, web_procs_default
-from scripts_app.services import script_sample_load
+from scripts_app.services import script_sample_load, scripts_reparse_outdated
 from sessions_app.signin import parent_login_create, pin_exists, pin_generate, pin_set
 from tts_app.jobs import jobs_requeue_unstarted
 from tts_app.purge import purge_deleted_scripts
@@ -119,6 +119,9 @@ class Command(BaseCommand):
     def _first_run(self):
         if script_sample_load(path=settings.SAMPLE_SCRIPT):
             self.stdout.write("Loaded the sample play, The Lighthouse Keepers.")
+        reread = scripts_reparse_outdated()
+        if reread:
+            self.stdout.write(f"Read {reread} script(s) again with this version's script reader.")
         if not pin_exists():
             pin = pin_generate()
             pin_set(pin=pin)
