@@ -31,6 +31,10 @@ CUE_SAMPLE_RATE = 24000
 # Quieter than this over the whole recording is a microphone that heard nothing (a quiet
 # room is about -60 LUFS; speech at arm's length about -35 to -25).
 SILENT_LUFS = -55.0
+# A parent reads a whole speech in one take, and a few run long (Mercutio's Queen Mab speech
+# is about 2½ minutes). The page records at 48 kbps, so 3 minutes is about 1.1 MB: inside
+# the upload limit (MAX_ATTEMPT_BYTES); 3 minutes at 24 kHz is 17 MB of samples to process.
+MAX_CUE_SECONDS = 180.0
 _FOLDER = "cues"  # under the recordings folder, apart from the teen's kept attempts
 
 
@@ -63,7 +67,7 @@ def cue_line(session: RehearsalSession, line_id) -> dict:
 
 def cue_clip(data: bytes) -> Clip:
     """The recording, checked, trimmed and loudness-matched like a synthesized clip."""
-    samples = decode_attempt(data, rate=CUE_SAMPLE_RATE)  # header checks first, bounded
+    samples = decode_attempt(data, rate=CUE_SAMPLE_RATE, max_seconds=MAX_CUE_SECONDS)  # header checks first, bounded
     raw = Clip(samples, CUE_SAMPLE_RATE)
     loudness = clip_audio.measure_loudness(raw)
     if not math.isfinite(loudness) or loudness < SILENT_LUFS:

@@ -118,17 +118,21 @@ def wav_of_shape(rate: int, channels: int) -> bytes:
     return buffer.getvalue()
 
 
-def bad_recordings() -> list:
-    """Uploads every recording endpoint must answer with a clear 400: (bytes, error code), with ids."""
+def bad_recordings(max_seconds: float = 60) -> list:
+    """Uploads every recording endpoint must answer with a clear 400: (bytes, error code), with ids.
+    `max_seconds`: the endpoint's longest recording (a WAV one second over it, or for limits too
+    long for a small WAV, WebM: its length is only known by decoding)."""
     import pytest
 
+    too_long = (silence_wav(max_seconds + 1) if max_seconds <= 60
+                else webm_bytes(np.zeros(int((max_seconds + 1) * 16000), np.float32)))
     return [
         pytest.param(b"", "audio_empty", id="empty"),
         pytest.param(b"<html>not a recording</html>" * 20, "not_audio", id="not-audio"),
         pytest.param(b"RIFF\x24\x00\x00\x00WAVEfmt garbage here", "bad_audio", id="broken-wav"),
         pytest.param(b"\x1a\x45\xdf\xa3 not really a webm file at all", "bad_audio", id="broken-webm"),
         pytest.param(b"\x00\x00\x00\x18ftypmp42 not really an mp4 file", "bad_audio", id="broken-mp4"),
-        pytest.param(silence_wav(61), "audio_too_long", id="over-60-s"),
+        pytest.param(too_long, "audio_too_long", id=f"over-{max_seconds:g}-s"),
         pytest.param(b"RIFF" + b"\x00" * (1600 * 1024), "audio_too_big", id="too-big"),
         pytest.param(wav_of_shape(4000, 1), "bad_audio_format", id="odd-rate"),
         pytest.param(wav_of_shape(16000, 3), "bad_audio_format", id="three-channels"),

@@ -46,7 +46,7 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def _check_shape(rate: int, channels: int, seconds: float | None) -> None:
+def _check_shape(rate: int, channels: int, seconds: float | None, max_seconds: float) -> None:
     if not RATE_RANGE[0] <= rate <= RATE_RANGE[1]:
         raise AudioRejected(f"That recording has an unusual sample rate ({rate} Hz). Try recording again.",
                             code="bad_audio_format")
@@ -54,13 +54,17 @@ def _check_shape(rate: int, channels: int, seconds: float | None) -> None:
         raise AudioRejected(f"That recording has {channels} channels; we need mono or stereo.",
                             code="bad_audio_format")
     if seconds is not None:
-        _check_length(seconds)
+        _check_length(seconds, max_seconds)
 
 
-def _check_length(seconds: float) -> None:
-    if seconds > MAX_ATTEMPT_SECONDS:
-        raise AudioRejected(f"That recording is longer than {MAX_ATTEMPT_SECONDS:.0f} seconds. "
-                            "Say one line at a time.", code="audio_too_long")
+def _in_words(seconds: float) -> str:
+    return f"{seconds:.0f} seconds" if seconds <= 90 else f"{seconds / 60:g} minutes"
+
+
+def _check_length(seconds: float, max_seconds: float) -> None:
+    if seconds > max_seconds:
+        raise AudioRejected(f"That recording is longer than {_in_words(max_seconds)}. "
+                            "Say one line at a time.", code="audio_too_long", details={"max_seconds": max_seconds})
     if seconds < MIN_ATTEMPT_SECONDS:
         raise AudioRejected("That recording is empty. Check your microphone and try again.", code="audio_empty")
 
@@ -75,21 +79,22 @@ def _to_mono(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
     return samples
 
 
-def _read_soundfile(data: bytes, target: int) -> np.ndarray:
+def _read_soundfile(data: bytes, target: int, max_seconds: float) -> np.ndarray:
     try:
         info = soundfile.info(io.BytesIO(data))
     except (RuntimeError, soundfile.LibsndfileError):
         raise AudioRejected("We couldn't read that recording. Try recording again.") from None
-    _check_shape(info.samplerate, info.channels, info.frames / info.samplerate if info.samplerate else 0.0)
+    _check_shape(info.samplerate, info.channels, info.frames / info.samplerate if info.samplerate else 0.0,
+                 max_seconds)
     try:
         samples, rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True,
-                                       frames=int(MAX_ATTEMPT_SECONDS * info.samplerate) + 1)
+                                       frames=int(max_seconds * info.samplerate) + 1)
     except (RuntimeError, soundfile.LibsndfileError):
         raise AudioRejected("We couldn't read that recording. Try recording again.") from None
     return _to_mono(samples, rate, target)
 
 
-def _read_with_ffmpeg(data: bytes, target: int, container_format: str) -> np.ndarray:
+def _read_with_ffmpeg(data: bytes, target: int, container_format: str, max_seconds: float) -> np.ndarray:
     # PyAV: the maintained FFmpeg binding, whose wheels bundle the Opus, Vorbis and AAC
     # decoders; libsndfile reads neither WebM (Matroska) nor MP4.
     import av
@@ -99,16 +104,17 @@ def _read_with_ffmpeg(data: bytes, target: int, container_format: str) -> np.nda
             if not container.streams.audio:
                 raise AudioRejected("That recording has no sound in it.", code="bad_audio")
             stream = container.streams.audio[0]
-            _check_shape(stream.codec_context.sample_rate or target, stream.codec_context.channels or 1, None)
+            _check_shape(stream.codec_context.sample_rate or target, stream.codec_context.channels or 1, None,
+                         max_seconds)
             resampler = av.AudioResampler(format="flt", layout="mono", rate=target)
-            chunks, total, limit = [], 0, int(MAX_ATTEMPT_SECONDS * target)
+            chunks, total, limit = [], 0, int(max_seconds * target)
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
                     chunk = out.to_ndarray().reshape(-1)
                     chunks.append(chunk)
                     total += chunk.size
                 if total > limit:
-                    _check_length(total / target)
+                    _check_length(total / target, max_seconds)
             for out in resampler.resample(None):
                 chunks.append(out.to_ndarray().reshape(-1))
     except av.FFmpegError:
@@ -116,9 +122,10 @@ def _read_with_ffmpeg(data: bytes, target: int, container_format: str) -> np.nda
     return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
 
 
-def decode_attempt(data: bytes, rate: int = SAMPLE_RATE) -> np.ndarray:
+def decode_attempt(data: bytes, rate: int = SAMPLE_RATE, max_seconds: float = MAX_ATTEMPT_SECONDS) -> np.ndarray:
     """Mono float32 samples of a recording at `rate` (16 kHz, the recogniser's, unless a
-    caller keeps the sound itself, like a parent's recorded line), or AudioRejected."""
+    caller keeps the sound itself, like a parent's recorded line), at most `max_seconds`
+    long, or AudioRejected."""
     if not data:
         raise AudioRejected("That recording is empty. Check your microphone and try again.", code="audio_empty")
     if len(data) > MAX_ATTEMPT_BYTES:
@@ -127,10 +134,10 @@ def decode_attempt(data: bytes, rate: int = SAMPLE_RATE) -> np.ndarray:
     if kind is None:
         raise AudioRejected("That isn't a recording we can read (we take WAV, WebM, Ogg or MP4).", code="not_audio")
     if kind in ("webm", "mp4"):
-        samples = _read_with_ffmpeg(data, rate, "webm" if kind == "webm" else "mp4")
+        samples = _read_with_ffmpeg(data, rate, "webm" if kind == "webm" else "mp4", max_seconds)
     else:
-        samples = _read_soundfile(data, rate)
-    _check_length(samples.size / rate)
+        samples = _read_soundfile(data, rate, max_seconds)
+    _check_length(samples.size / rate, max_seconds)
     if not np.isfinite(samples).all():
         raise AudioRejected("We couldn't read that recording. Try recording again.")
     return samples

@@ -4,7 +4,7 @@
 import { announce, api, el } from "./api.js";
 import { micProblem, newRecorder, openMicrophone, recordingName } from "./microphone.js";
 
-const MAX_RECORD_MS = 55_000; // under the server's 60 s limit
+const MAX_RECORD_MS = 175_000; // under the server's 3-minute limit (sessions_app.cues.MAX_CUE_SECONDS)
 const WORD = /\w/u;
 
 export class CueRecorders {
@@ -153,7 +153,7 @@ export class CueRecorders {
       const line = current().element;
       this.player.pause();
       status.textContent = "Starting the microphone…";
-      let blob;
+      let taken;
       try {
         await this.openMicrophone();
         record.hidden = true;
@@ -169,7 +169,7 @@ export class CueRecorders {
         status.classList.add("recording");
         announce("Recording. Read the line, then press Stop.");
         try {
-          blob = await this.recordOnce();
+          taken = await this.recordOnce();
         } finally {
           clearInterval(tick);
           status.classList.remove("recording");
@@ -182,10 +182,11 @@ export class CueRecorders {
         announce(status.textContent);
         return;
       }
-      if (!blob) {
+      if (!taken) {
         render();
         return;
       }
+      const { blob, cutShort } = taken;
       status.textContent = "Saving…";
       try {
         const form = new FormData();
@@ -193,8 +194,11 @@ export class CueRecorders {
         const saved = await api(`sessions/${encodeURIComponent(this.session.id)}/lines/${encodeURIComponent(line.id)}/recording`,
           { method: "PUT", form });
         this.recorded.set(line.id, saved);
-        status.textContent = "Saved. Press Play back to hear it"
-          + (index < lines.length - 1 ? ", or Next for the next line." : ". That was the last line.");
+        status.textContent = cutShort
+          ? "Saved, but recordings stop after 3 minutes, so the end of this line is missing. Record it again "
+            + "a little faster, or press Delete and the chosen voice reads it."
+          : "Saved. Press Play back to hear it"
+            + (index < lines.length - 1 ? ", or Next for the next line." : ". That was the last line.");
         render();
         play.focus();
       } catch (error) {
@@ -227,7 +231,7 @@ export class CueRecorders {
     this.stream = null;
   }
 
-  /** Record until stopRecording(); resolves a Blob, or null when cancelled. */
+  /** Record until stopRecording() or the time limit; resolves { blob, cutShort }, or null when cancelled. */
   recordOnce() {
     return new Promise((resolve, reject) => {
       const recorder = newRecorder(this.stream);
@@ -237,9 +241,13 @@ export class CueRecorders {
       recorder.onstop = () => {
         clearTimeout(limit);
         this.recorder = null;
-        resolve(recorder.cancelled || !chunks.length ? null : new Blob(chunks, { type: recorder.mimeType }));
+        resolve(recorder.cancelled || !chunks.length ? null
+          : { blob: new Blob(chunks, { type: recorder.mimeType }), cutShort: Boolean(recorder.cutShort) });
       };
-      const limit = setTimeout(() => this.stopRecording(false), MAX_RECORD_MS);
+      const limit = setTimeout(() => {
+        recorder.cutShort = true;
+        this.stopRecording(false);
+      }, MAX_RECORD_MS);
       this.recorder = recorder;
       recorder.start();
     });

@@ -3,10 +3,11 @@
 
 import io
 
+import numpy as np
 import pytest
 
 from scripts_app.services import script_create
-from sessions_app.cues import cue_path
+from sessions_app.cues import MAX_CUE_SECONDS, cue_path
 from sessions_app.models import CueRecording
 from tests.speech import bad_recordings, ogg_bytes, padded, silence_wav, speak, wav_bytes, webm_bytes
 
@@ -81,6 +82,21 @@ def test_wav_and_ogg_recordings_are_taken_too(parent_api, session, play, maker, 
     response = record(parent_api, session, lines(play, "dad")[1], maker(padded(speak("Nothing too bright, mind."))),
                       name)
     assert response.status_code == 200, response.content
+
+
+def test_a_long_speech_read_in_one_take_is_kept_whole(parent_api, session, play):
+    # 90 s: more than listen mode takes from the teen, and a speech a parent reads in one go.
+    speech = speak(DAD_LINE, voice="en-us-m3")
+    take = np.concatenate([speech] * int(np.ceil(90 * 16000 / speech.size)))[: 90 * 16000]
+    response = record(parent_api, session, lines(play, "dad")[0], webm_bytes(take))
+    assert response.status_code == 200, response.content
+    assert response.json()["duration"] > 85
+
+
+def test_the_longest_take_says_how_long_it_may_be(parent_api, session, play):
+    data = webm_bytes(np.zeros(int((MAX_CUE_SECONDS + 1) * 16000), np.float32))
+    error = assert_error(record(parent_api, session, lines(play, "dad")[0], data), 400, "audio_too_long")
+    assert error["message"] == "That recording is longer than 3 minutes. Say one line at a time."
 
 
 def test_post_records_a_line_just_like_put(parent_api, session, play, dad_reading):
@@ -175,7 +191,7 @@ def test_a_missing_audio_field_is_a_400(parent_api, session, play):
 # --- bad audio ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("data, code", [
-    *bad_recordings(), pytest.param(silence_wav(3, 16000), "audio_silent", id="only-silence")])
+    *bad_recordings(MAX_CUE_SECONDS), pytest.param(silence_wav(3, 16000), "audio_silent", id="only-silence")])
 def test_bad_audio_is_a_clear_400(parent_api, session, play, data, code):
     error = assert_error(record(parent_api, session, lines(play, "dad")[0], data, "line.wav"), 400, code)
     assert "recording" in error["message"] or "audio" in error["message"].lower()

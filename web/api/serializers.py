@@ -261,7 +261,8 @@ class AttemptCreateSerializer(serializers.Serializer):
     line_id = serializers.CharField(max_length=64)
     # Empty files get listen mode's own message, not the generic one.
     audio = serializers.FileField(allow_empty_file=True,
-                                  help_text="The teen saying the line: WAV, WebM/Opus or Ogg, at most 60 s.")
+                                  help_text="The teen saying the line: WAV, WebM/Opus, Ogg or MP4/AAC, at most "
+                                            "60 s and 1.5 MB.")
 
 
 class AttemptWordSerializer(serializers.Serializer):
@@ -311,7 +312,8 @@ class ProgressSerializer(serializers.Serializer):
 class CueUploadSerializer(serializers.Serializer):
     # Empty files get the recorder's own message, not the generic one.
     audio = serializers.FileField(allow_empty_file=True,
-                                  help_text="The parent reading the line: WAV, WebM/Opus or Ogg, at most 60 s.")
+                                  help_text="The parent reading the line: WAV, WebM/Opus, Ogg or MP4/AAC, at "
+                                            "most 3 minutes and 1.5 MB.")
 
 
 class CueRecordingSerializer(serializers.Serializer):
