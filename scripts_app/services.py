@@ -54,9 +54,8 @@ def _parser_fingerprint() -> str:
 PARSER_FINGERPRINT = _parser_fingerprint()
 
 
-def _parse_hash(source: str, fmt: str, aliases: dict, title: str) -> str:
-    blob = json.dumps([_sha256(source), fmt, sorted(aliases.items()), title, PARSER_FINGERPRINT],
-                      ensure_ascii=False)
+def _parse_hash(source_hash: str, fmt: str, aliases: dict, title: str) -> str:
+    blob = json.dumps([source_hash, fmt, sorted(aliases.items()), title, PARSER_FINGERPRINT], ensure_ascii=False)
     return _sha256(blob)
 
 
@@ -164,7 +163,7 @@ def script_validate(*, source: str, fmt: str = "auto", aliases: dict | None = No
 def _apply_parse(script: Script, parsed: dict) -> None:
     script.parsed_json = parsed
     script.source_hash = _sha256(script.markdown_source)
-    script.parsed_hash = _parse_hash(script.markdown_source, script.format, script.aliases, script.title)
+    script.parsed_hash = _parse_hash(script.source_hash, script.format, script.aliases, script.title)
     script.set_counts()
 
 
@@ -239,7 +238,7 @@ def script_parse(*, script: Script) -> Script:
     Input that cannot be parsed keeps an empty structure and a warning rather
     than failing the save (the API and admin validate before saving).
     """
-    wanted = _parse_hash(script.markdown_source, script.format, script.aliases or {}, script.title)
+    wanted = _parse_hash(_sha256(script.markdown_source), script.format, script.aliases or {}, script.title)
     if script.parsed_hash == wanted and script.parsed_json:
         return script
     try:
@@ -267,10 +266,13 @@ def scripts_reparse_outdated() -> int:
     fixes reach scripts already in the library. Line ids come from a line's words and place,
     so unchanged lines keep their progress and audio. Returns how many were read again."""
     count = 0
-    for pk in Script.objects.order_by("pk").values_list("pk", flat=True):
+    # The stored source hash stands for the text: a start reads no script's text unless it is outdated.
+    rows = Script.objects.order_by("pk").values_list("pk", "source_hash", "format", "aliases", "title", "parsed_hash")
+    outdated = [pk for pk, source_hash, fmt, aliases, title, parsed_hash in rows
+                if parsed_hash != _parse_hash(source_hash, fmt, aliases or {}, title)]
+    for pk in outdated:
         script = Script.objects.filter(pk=pk).first()  # one script's text in memory at a time
-        if script is None or not script.parsed_json or script.parsed_hash == _parse_hash(
-                script.markdown_source, script.format, script.aliases or {}, script.title):
+        if script is None or not script.parsed_json:
             continue
         try:
             parsed = parse_script(script.markdown_source, format=script.format, title=script.title,
