@@ -4,7 +4,13 @@
 import { announce, api, el } from "./api.js";
 import { micProblem, newRecorder, openMicrophone, recordingName } from "./microphone.js";
 
-const MAX_RECORD_MS = 175_000; // under the server's 3-minute limit (sessions_app.cues.MAX_CUE_SECONDS)
+// The server says how long a recording may be (the listing's max_seconds); the page stops a
+// little before, so a take always fits.
+const LIMIT_MARGIN_MS = 5_000;
+
+function inWords(seconds) {
+  return seconds <= 90 ? `${Math.round(seconds)} seconds` : `${Math.round((seconds / 60) * 10) / 10} minutes`;
+}
 const WORD = /\w/u;
 
 export class CueRecorders {
@@ -17,6 +23,7 @@ export class CueRecorders {
     this.script = null;
     this.recorded = new Map(); // line id -> recording
     this.canRecord = false;
+    this.maxSeconds = 60;
     this.stream = null;
     this.recorder = null; // the MediaRecorder running now, in whichever box
     this.player = new Audio();
@@ -58,6 +65,7 @@ export class CueRecorders {
       return;
     }
     this.canRecord = listing.can_record;
+    this.maxSeconds = listing.max_seconds;
     this.recorded = new Map(listing.recordings.map((r) => [r.line_id, r]));
     this.note.hidden = this.canRecord;
     this.mic.hidden = !this.canRecord;
@@ -162,8 +170,10 @@ export class CueRecorders {
         stop.focus();
         const started = performance.now();
         const tick = setInterval(() => {
-          status.textContent = `Recording… ${Math.round((performance.now() - started) / 1000)} s. `
-            + "Read the line, then press Stop.";
+          const elapsed = performance.now() - started;
+          status.textContent = `Recording… ${Math.round(elapsed / 1000)} s. `
+            + (elapsed > this.recordLimitMs() - 20_000 ? `It stops by itself at ${inWords(this.maxSeconds)}.`
+              : "Read the line, then press Stop.");
         }, 500);
         status.textContent = "Recording… Read the line, then press Stop.";
         status.classList.add("recording");
@@ -195,8 +205,8 @@ export class CueRecorders {
           { method: "PUT", form });
         this.recorded.set(line.id, saved);
         status.textContent = cutShort
-          ? "Saved, but recordings stop after 3 minutes, so the end of this line is missing. Record it again "
-            + "a little faster, or press Delete and the chosen voice reads it."
+          ? `Saved, but recordings stop after ${inWords(this.maxSeconds)}, so the end of this line is missing. `
+            + "Record it again a little faster, or press Delete and the chosen voice reads it."
           : "Saved. Press Play back to hear it"
             + (index < lines.length - 1 ? ", or Next for the next line." : ". That was the last line.");
         render();
@@ -247,10 +257,14 @@ export class CueRecorders {
       const limit = setTimeout(() => {
         recorder.cutShort = true;
         this.stopRecording(false);
-      }, MAX_RECORD_MS);
+      }, this.recordLimitMs());
       this.recorder = recorder;
       recorder.start();
     });
+  }
+
+  recordLimitMs() {
+    return Math.max(1_000, this.maxSeconds * 1000 - LIMIT_MARGIN_MS);
   }
 
   stopRecording(cancel) {

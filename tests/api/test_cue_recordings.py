@@ -70,6 +70,7 @@ def test_a_parent_records_a_line_and_it_is_listed(parent_api, session, play, dad
     assert body["audio_url"] == f"/api/sessions/{session['id']}/lines/{line}/recording?v={body['take']}"
     listed = parent_api.get(f"/api/sessions/{session['id']}/recordings").json()
     assert listed["can_record"] is True
+    assert listed["max_seconds"] == MAX_CUE_SECONDS == 180
     assert [r["line_id"] for r in listed["recordings"]] == [line]
     assert parent_api.get(f"/api/sessions/{session['id']}").json()["recorded_cues"] == {line: body["take"]}
     heard = parent_api.get(body["audio_url"])

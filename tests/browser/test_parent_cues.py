@@ -112,6 +112,26 @@ def test_a_parent_records_a_line_on_the_cast_page_and_the_rehearsal_plays_it(liv
     assert second and set(second) == {"espeak"}, heard
 
 
+def test_a_take_the_time_limit_cuts_is_saved_and_says_the_end_is_missing(live_server, rehearsal, parent_page,
+                                                                           monkeypatch):
+    from sessions_app.models import CueRecording
+
+    monkeypatch.setattr("web.api.cues.MAX_CUE_SECONDS", 8.0)  # the page stops 5 s before the server's limit
+    page = parent_page
+    page.goto(f"{live_server.url}/scripts/{rehearsal.script_id}/cast")
+    page.wait_for_selector("#cues-section:not([hidden])")
+    box = page.locator("#cues-dad")
+    box.locator("summary").click()
+    box.locator(".cue-record").click()
+    # Nobody presses Stop.
+    page.wait_for_function("document.querySelector('#cues-dad .cue-status').textContent.includes('Saved')",
+                           timeout=20_000)
+    assert box.locator(".cue-status").inner_text() == (
+        "Saved, but recordings stop after 8 seconds, so the end of this line is missing. "
+        "Record it again a little faster, or press Delete and the chosen voice reads it.")
+    assert 1.0 < CueRecording.objects.get().duration <= 3.5
+
+
 def test_the_teen_sees_what_is_recorded_but_cannot_record(live_server, rehearsal, browser):
     from sessions_app.cues import cue_record
     from sessions_app.signin import pin_set

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from runthru_site.errors import NotFound
 from sessions_app.cue_selectors import cue_for_line, cue_list
-from sessions_app.cues import cue_delete, cue_record, cue_recordings_purge
+from sessions_app.cues import MAX_CUE_SECONDS, cue_delete, cue_record, cue_recordings_purge
 from sessions_app.selectors import session_get
 
 from ..authentication import Parent, parents_only
@@ -24,7 +24,8 @@ class CueRecordingsView(APIView):
                    summary="The lines a parent recorded for this rehearsal, and whether you may record")
     def get(self, request, pk: str):
         session = session_get(pk)
-        body = {"can_record": isinstance(request.user, Parent), "recordings": cue_list(session)}
+        body = {"can_record": isinstance(request.user, Parent), "max_seconds": MAX_CUE_SECONDS,
+                "recordings": cue_list(session)}
         return Response(CueRecordingListSerializer(body).data)
 
     @extend_schema(responses={204: None, 403: ErrorSerializer, 404: ErrorSerializer},

@@ -333,4 +333,5 @@ class CueRecordingSerializer(serializers.Serializer):
 
 class CueRecordingListSerializer(serializers.Serializer):
     can_record = serializers.BooleanField(help_text="Whoever asks is a parent, and may record and delete.")
+    max_seconds = serializers.FloatField(help_text="The longest recording of one line that is taken.")
     recordings = CueRecordingSerializer(many=True)
