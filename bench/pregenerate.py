@@ -1,7 +1,7 @@
 """Pre-generation: the real job path against the raw engines alone, same lines, same run.
 
     python bench/pregenerate.py [--play romeo_and_juliet_pg1513.txt] [--workers 2] [--engine natural|espeak]
-                                [--one-worker] [--limit N]
+                                [--one-worker] [--limit N] [--no-single]
 
 Prints, for every spoken line of the play (every role) in the cast's default voices:
 - the raw engines alone, one process, then N processes sharing the lines (no jobs, no
@@ -146,6 +146,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N lines (quick runs)")
     parser.add_argument("--engine", default="natural", help="the cast's preferred engine (default: natural)")
     parser.add_argument("--one-worker", action="store_true", help="also time the real path in one process")
+    parser.add_argument("--no-single", action="store_true",
+                        help="skip the engines and post-processing alone in one process (informative only; in "
+                             "natural voices the whole play spends about 20 minutes there)")
     args = parser.parse_args()
 
     data_dir = tempfile.mkdtemp(prefix="runthru-bench-")
@@ -183,20 +186,22 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
 
     # 1. The raw engines: one process, then N processes each with every N-th line.
-    started = time.perf_counter()
-    clips = [get_engine(s.engine).synthesize([SynthesisRequest(text=s.text, voice_id=s.voice_id,
-                                                               params=s.params)])[0] for s in specs]
-    engine_s = time.perf_counter() - started
-    started = time.perf_counter()
-    for clip, spec in zip(clips, specs, strict=True):
-        done = audio.postprocess(clip)
-        audio.quality_problem(done, spec.text)
-        audio.encode_clip(done)
-    post_s = time.perf_counter() - started
-    del clips
-    print(f"engines alone, 1 process:                    {engine_s:7.2f} s  ({1000 * engine_s / n:.1f} ms/line)")
-    print(f"post-processing alone (trim, loudness, mp3): {post_s:7.2f} s  ({1000 * post_s / n:.1f} ms/line)",
-          flush=True)
+    engine_s = None
+    if not args.no_single:
+        started = time.perf_counter()
+        clips = [get_engine(s.engine).synthesize([SynthesisRequest(text=s.text, voice_id=s.voice_id,
+                                                                   params=s.params)])[0] for s in specs]
+        engine_s = time.perf_counter() - started
+        started = time.perf_counter()
+        for clip, spec in zip(clips, specs, strict=True):
+            done = audio.postprocess(clip)
+            audio.quality_problem(done, spec.text)
+            audio.encode_clip(done)
+        post_s = time.perf_counter() - started
+        del clips
+        print(f"engines alone, 1 process:                    {engine_s:7.2f} s  ({1000 * engine_s / n:.1f} ms/line)")
+        print(f"post-processing alone (trim, loudness, mp3): {post_s:7.2f} s  ({1000 * post_s / n:.1f} ms/line)",
+              flush=True)
     plain = [(s.engine, s.text, s.voice_id, dict(s.params)) for s in specs]
     raw_n_s = _run_processes(ctx, _raw_engine_worker,
                              [(data_dir, plain[i::args.workers]) for i in range(args.workers)])
@@ -228,7 +233,7 @@ def main() -> None:
               f"(target <= 5 s)", flush=True)
 
     # 5. Optionally, the real path in this one process.
-    if args.one_worker:
+    if args.one_worker and engine_s is not None:
         _fresh_cache()
         one = _new_job(script, engine_name, voices)
         started = time.perf_counter()
