@@ -4,6 +4,7 @@
 import { announce, api, el } from "./api.js";
 import { micProblem, newRecorder, openMicrophone, recordingName } from "./microphone.js";
 
+const WORD = /\w/u;
 // The server says how long a recording may be (the listing's max_seconds); the page stops a
 // little before, so a take always fits.
 const LIMIT_MARGIN_MS = 5_000;
@@ -11,7 +12,6 @@ const LIMIT_MARGIN_MS = 5_000;
 function inWords(seconds) {
   return seconds <= 90 ? `${Math.round(seconds)} seconds` : `${Math.round((seconds / 60) * 10) / 10} minutes`;
 }
-const WORD = /\w/u;
 
 export class CueRecorders {
   constructor({ section, list, note, mic }) {

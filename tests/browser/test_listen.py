@@ -52,9 +52,9 @@ def rehearsal(db):
 @pytest.fixture
 def rehearse_hearing(live_server, rehearsal, page_hearing):
     """rehearse_hearing(samples): sign in, open the rehearsal with listen mode on and press Play,
-    in a Chromium whose microphone hears `samples` (looped)."""
-    def open_rehearsal(samples: np.ndarray):
-        page = page_hearing(samples, RATE)
+    in a Chromium whose microphone hears `samples` (looped); allow=False: the browser refuses it."""
+    def open_rehearsal(samples: np.ndarray, *, allow: bool = True):
+        page = page_hearing(samples, RATE, allow=allow)
         page.goto(live_server.url + "/signin")
         page.fill("#pin", PIN)
         page.click("#signin-button")
@@ -66,7 +66,8 @@ def rehearse_hearing(live_server, rehearsal, page_hearing):
         assert "microphone" in page.locator("#mic-explain").inner_text()
         page.click("#settings summary")
         page.click("#play-button")
-        page.wait_for_selector("#listen-state:not([hidden])")
+        if allow:
+            page.wait_for_selector("#listen-state:not([hidden])")
         return page
 
     return open_rehearsal
@@ -103,19 +104,8 @@ def test_silence_at_my_line_brings_a_first_letter_hint(rehearse_hearing):
                            timeout=15_000)
 
 
-
-def test_a_blocked_microphone_says_how_to_allow_it(live_server, rehearsal, page_hearing):
-    page = page_hearing(_silence(1), RATE, allow=False)
-    page.goto(live_server.url + "/signin")
-    page.fill("#pin", PIN)
-    page.click("#signin-button")
-    page.wait_for_url(live_server.url + "/")
-    page.goto(f"{live_server.url}/rehearse/{rehearsal.pk}")
-    page.wait_for_selector("#script-view li.current")
-    page.click("#settings summary")
-    page.check("#listen-mode")
-    page.click("#settings summary")
-    page.click("#play-button")
+def test_a_blocked_microphone_says_how_to_allow_it(rehearse_hearing):
+    page = rehearse_hearing(_silence(1), allow=False)
     page.wait_for_function("document.querySelector('#player-status').textContent.includes('blocked')")
     assert page.locator("#player-status").inner_text() == (
         "The microphone is blocked for RunThru. Allow it in the address bar (the 🔒 or 🎤 icon), then press Play.")
