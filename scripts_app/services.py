@@ -157,7 +157,7 @@ def script_validate(*, source: str, fmt: str = "auto", aliases: dict | None = No
     try:
         return parse_script(source, format=fmt, title=title or None, aliases=aliases or {})
     except ScriptParseError as exc:
-        raise ScriptRejected(exc.message) from None
+        raise ScriptRejected(exc.message, details=exc.details) from None
 
 
 def _apply_parse(script: Script, parsed: dict) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from scripts_app.parsing.headings import CAST_RE, classify
+from scripts_app.parsing.headings import CAST_RE, SCREEN_HEADING, classify
 from scripts_app.parsing.names import name_shape
 
 # "Characters: Algernon, Gwendolen, …" or "Cast: …" on one line, as many title pages print it.
@@ -15,7 +15,6 @@ CAST_INLINE = re.compile(
 PAGE_NUMBER = re.compile(
     r"^(?:page\s+)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I
 )
-SCREEN_HEADING = re.compile(r"^(?:INT|EXT|EST|INT\.?/EXT|I/E)[. ]")
 # "by Henrik Ibsen", "Translated by R. Farquharson Sharp": "by" and capitalised words only
 # (a speech may start "By love, that first did prompt me").
 BYLINE = re.compile(

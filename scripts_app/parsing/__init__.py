@@ -15,8 +15,9 @@ from .builder import Builder
 from .cleanup import check_and_split, gutenberg_bounds
 from .detect import detect_format
 from .emotion import EMOTION_LABELS, emotion_for_direction
-from .errors import NO_DIALOGUE, ScriptParseError
+from .errors import ScriptParseError, no_dialogue
 from .fountain import parse_fountain
+from .glued import glued_cue_warnings
 from .limits import PARSE_SECONDS, Budget
 from .markdown import parse_markdown
 from .titles import UNTITLED, front_matter_title
@@ -47,7 +48,9 @@ def parse_script(text: str, format: str = "auto", title: str | None = None,
     else:
         found = parse_markdown(lines, start, end, builder)
     if builder.speech_count == 0:
-        raise ScriptParseError(NO_DIALOGUE)
+        raise no_dialogue(lines, start)
+    names = {key: next(iter(info["forms"])) for key, info in builder.chars.items()}
+    builder.warnings += glued_cue_warnings(lines, builder.scenes, names)
     final_title = ((title or "").strip() or found or pg_title
                    or front_matter_title(lines, start, builder.first_speech_line() - 1) or UNTITLED)
     return builder.result(final_title, fmt)

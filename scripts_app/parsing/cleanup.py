@@ -29,6 +29,8 @@ def check_and_split(text: str) -> list[str]:
         raise ScriptParseError(BINARY)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\u00a0" in text:  # pasted from a word processor: a no-break space after "JUNO:"
+        text = text.replace("\u00a0", " ")
     if text.count("\n") >= MAX_LINES:
         raise ScriptParseError(TOO_MANY_LINES.format(limit=MAX_LINES))
     lines = text.split("\n")

@@ -11,6 +11,8 @@ _TRANSITION = re.compile(r"\n(?:>|[A-Z ]+TO:$|FADE (?:IN|OUT)[:.])", re.M)
 _SCREENPLAY_HINT = re.compile(r"\n(?:INT|EXT|EST|I/E|>|FADE |[A-Z ]+TO:$)", re.M)
 _BOLD_CUE = re.compile(r"\n\*\*[^*\n]{1,60}\*\*")
 _PERIOD_CUE = re.compile(r"\n[A-Z][A-Z .'’-]{1,40}\.$", re.M)
+# "MS. PARK: text" (or " - ", or a tab): a play typed so, even when it has an INT. heading
+_COLON_CUE = re.compile(r"\n[A-Z][A-Z .'’#-]{0,40}?(?:[ \t]*\([^()\n]{0,60}\))?(?:[ \t]*:[ \t]|[ \t]+[-–—][ \t]|\t)")
 
 
 def detect_format(lines: list[str], start: int = 0, end: int | None = None) -> str:
@@ -26,5 +28,6 @@ def detect_format(lines: list[str], start: int = 0, end: int | None = None) -> s
         score += 6
     if score == 0:
         return "markdown"
-    other = len(_BOLD_CUE.findall(text)) + len(_PERIOD_CUE.findall(text))
+    # a Fountain cue stands alone on its line: a cue with its speech beside it counts four times against
+    other = len(_BOLD_CUE.findall(text)) + len(_PERIOD_CUE.findall(text)) + 4 * len(_COLON_CUE.findall(text))
     return "fountain" if score * 4 >= other else "markdown"

@@ -24,6 +24,8 @@ _FIRST_WORD = re.compile(
     rf"^(?:act|scene|{_ORD}|the|prologue|epilogue|induction|interlude|interval|intermission|finale)", re.I
 )
 CONTENTS_RE = re.compile(r"^(?:table\s+of\s+)?contents\.?$", re.I)
+# A screenplay's scene heading (INT. KITCHEN - DAY), upper case
+SCREEN_HEADING = re.compile(r"^(?:INT|EXT|EST|INT\.?/EXT|I/E)[. ]")
 
 
 def _keyword_case_ok(kw: str) -> bool:
@@ -49,7 +51,9 @@ def classify(text: str, markdown: bool) -> tuple[str, str] | None:
     m = SCENE_RE.match(text)
     if m and (markdown or _keyword_case_ok(m.group("kw"))):
         if m.group("num"):
-            if markdown or m.group("kw").isupper() or m.group("num").isupper() or m.group("num").isdigit():
+            num = m.group("num")
+            # "Scene One - The Kitchen" as typed; "Scene one of…" in a sentence is no heading
+            if markdown or m.group("kw").isupper() or num.isupper() or num.isdigit() or num[:1].isupper():
                 return "scene", ""
         elif markdown or (m.group("kw").isupper() and (not m.group("rest") or m.group("sep"))):
             return "scene", ""

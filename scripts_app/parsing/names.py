@@ -8,6 +8,13 @@ ABBREVIATIONS = frozenset({
     "MR", "MRS", "MS", "DR", "ST", "MME", "MLLE", "REV", "SGT", "CAPT", "LT", "COL", "GEN", "PROF",
     "MT", "SR", "JR", "JNR", "SNR", "HON", "MESSRS", "NO",
 })
+# A regex alternation of the titles written with a full stop (MS. PARK), any case
+TITLE_ABBREVIATIONS = "mr|mrs|ms|dr|st|prof|sgt|capt|rev|lt|col|gen|mme|mlle|mt|sr|jr|hon"
+# Words that start a name and make it a person's name even written once: MS. PARK, SIR TOBY
+NAME_TITLES = ABBREVIATIONS | {"SIR", "LADY", "LORD", "KING", "QUEEN", "PRINCE", "PRINCESS", "MISS", "MADAM",
+                             "AUNT", "UNCLE", "MISTER", "MASTER", "MISTRESS", "FATHER", "MOTHER", "SISTER",
+                             "BROTHER", "COACH", "OFFICER", "DOCTOR", "CAPTAIN", "PROFESSOR", "GRANDMA",
+                             "GRANDPA", "NURSE", "DAME"}
 NOT_NAMES = frozenset({
     "ENTER", "EXIT", "EXEUNT", "EXEUNT OMNES", "EXIT ALL", "THE END", "END", "CURTAIN", "FINIS",
     "BLACKOUT", "LIGHTS UP", "LIGHTS DOWN", "LIGHTS OUT", "FADE IN", "FADE OUT", "FADE TO BLACK",
@@ -15,7 +22,8 @@ NOT_NAMES = frozenset({
     "CONTENTS", "NOTE", "NOTES", "SETTING", "TIME", "PLACE", "SCENE", "ACT", "PAUSE", "BEAT",
     "SILENCE", "TITLE", "AUTHOR", "BY", "THE CURTAIN FALLS", "CURTAIN FALLS", "TRANSCRIBER'S NOTE",
 })
-_ALLOWED = re.compile(r"^[^\W_][\w .'’&/-]*$")
+# "#" for numbered roles as families type them (WITCH #2)
+_ALLOWED = re.compile(r"^[^\W_][\w .'’&/#-]*$")
 JOINT_SPLIT = re.compile(r"\s+(?:and|AND|And|&)\s+|\s*,\s*(?:and\s+|AND\s+)?|\s*/\s*")
 # The look-behind starts a match only where a run begins: searched from every character of a long
 # run, a plain [\s.:]+$ is quadratic.

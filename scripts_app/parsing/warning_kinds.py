@@ -10,8 +10,9 @@ EMPTY_CUE = "empty_cue"                # a cue with nothing said after it
 UNREADABLE_CUE = "unreadable_cue"      # a line shaped like a cue whose name we cannot read
 MISSPELT_CUE = "misspelt_cue"          # a rare cue very like a common name (HERNIA / HERMIA)
 MERGED = "merged"                      # two names read as one person (DOCTOR RANK -> RANK)
+GLUED_CUE = "glued_cue"                # a line inside a speech that looks like another speaker's cue
 
-ACTIONABLE = frozenset({EMPTY_CUE, UNREADABLE_CUE, MISSPELT_CUE, MERGED})
+ACTIONABLE = frozenset({EMPTY_CUE, UNREADABLE_CUE, MISSPELT_CUE, MERGED, GLUED_CUE})
 _MAX_LINES = 6  # line numbers listed per group; more are counted
 
 
@@ -41,6 +42,8 @@ def _lines(lines: list[int]) -> str:
 _GROUPED = {  # kind -> one line for all of them, when a play has more than _ONE_BY_ONE
     EMPTY_CUE: "{n} cues with nothing said after them were skipped (lines {lines}).",
     UNREADABLE_CUE: "{n} lines look like cues but have no name we can read (lines {lines}).",
+    GLUED_CUE: "{n} lines look like someone starting to speak, but were read as part of the speech "
+               "before them (lines {lines}). Put a blank line before each, or the name on its own line.",
 }
 _ONE_BY_ONE = 3
 
@@ -65,6 +68,6 @@ def parent_warnings(parsed: dict) -> list[dict]:
                         "lines": lines})
         else:
             out.extend({"kind": kind, "message": w.get("message", ""), "lines": [w.get("line", 0)]} for w in found)
-    order = {MERGED: 0, MISSPELT_CUE: 1, UNREADABLE_CUE: 2, EMPTY_CUE: 3}
-    out.sort(key=lambda g: (order.get(g["kind"], 4), g["lines"][0]))
+    order = {GLUED_CUE: 0, MERGED: 1, MISSPELT_CUE: 2, UNREADABLE_CUE: 3, EMPTY_CUE: 4}
+    out.sort(key=lambda g: (order.get(g["kind"], 5), g["lines"][0]))
     return out
