@@ -29,12 +29,14 @@ _NAME_WORDS = {
         "BARONESS", "EMPRESS", "MOTHER", "MUM", "MOM", "MAMA", "GRANDMOTHER", "GRANDMA", "GRANNY", "WIFE", "WIDOW",
         "BRIDE", "DAUGHTER", "SISTER", "AUNT", "NIECE", "WOMAN", "LASS", "MAID", "MAIDEN", "MISTRESS", "NUN",
         "ABBESS", "HOSTESS", "GODMOTHER", "NURSE", "GIRLFRIEND", "STEPMOTHER", "HEROINE", "WAITRESS", "ACTRESS",
+        "GOVERNESS", "HOUSEMAID", "LANDLADY", "KINSWOMAN", "NOBLEWOMAN",
     },
     MALE: {
         "MR", "MISTER", "SIR", "LORD", "KING", "PRINCE", "DUKE", "EARL", "COUNT", "BARON", "EMPEROR", "FATHER",
         "DAD", "PAPA", "GRANDFATHER", "GRANDPA", "HUSBAND", "WIDOWER", "GROOM", "SON", "BROTHER", "UNCLE", "NEPHEW",
         "MAN", "GENTLEMAN", "LAD", "MASTER", "FRIAR", "MONK", "ABBOT", "SERVINGMAN", "HOST", "GODFATHER",
         "BOYFRIEND", "STEPFATHER", "HERO", "WAITER", "FISHERMAN", "POLICEMAN", "WATCHMAN",
+        "BUTLER", "MANSERVANT", "FOOTMAN", "LANDLORD", "KINSMAN", "NOBLEMAN",
     },
     CHILD: {"BOY", "GIRL", "CHILD", "CHILDREN", "KID", "KIDS", "BABY", "INFANT", "TODDLER"},
 }
@@ -43,6 +45,8 @@ _PLAIN_TITLES = {"DOCTOR", "DR", "CAPTAIN", "PROFESSOR", "COLONEL", "GENERAL", "
 _WORD = re.compile(r"[A-Za-z]+")
 _PRONOUNS = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
 _MALE_PRONOUNS = {"he", "him", "his", "himself"}
+_OPENING_PRONOUN = re.compile(r"^[\s,.;:—–-]*(?:his|her|their)\b", re.IGNORECASE)
+_SOMEONE_ELSE = re.compile(r"\b(?:to|of|for|with)\b|['’]s\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n")
 # Pronouns need a clear majority: "she hands it to him" names two people.
 MIN_PRONOUNS = 2
@@ -63,13 +67,18 @@ def _detector():
     return gender_guesser.detector.Detector(case_sensitive=False)
 
 
+def _given_name(name: str) -> str | None:
+    """The name's first word that is no title: CAPTAIN IDA is Ida, MRS NORA HELMER is Nora."""
+    titles = set().union(*_NAME_WORDS.values(), _PLAIN_TITLES)
+    return next((w for w in _WORD.findall(name or "") if w.upper() not in titles and len(w) > 1), None)
+
+
 def gender_from_first_name(name: str) -> str | None:
     """What gender-guesser is sure of for the name's first word that is not a title ("mostly" is not sure)."""
-    titles = set().union(*_NAME_WORDS.values())
-    words = [w for w in _WORD.findall(name or "") if w.upper() not in titles and len(w) > 1]
-    if not words:
+    given = _given_name(name)
+    if not given:
         return None
-    guess = _detector().get_gender(words[0].capitalize())
+    guess = _detector().get_gender(given.capitalize())
     return guess if guess in (FEMALE, MALE) else None
 
 
@@ -101,13 +110,17 @@ def _named(sentence: str, patterns: dict[str, re.Pattern]) -> set[str]:
     return {cid for cid, pattern in patterns.items() if pattern.search(sentence)}
 
 
-def _count(votes: dict[str, Counter], who: str, sentence: str) -> None:
+def _count(votes: dict[str, Counter], who: str, sentence: str, words: dict[str, Counter] | None) -> None:
     for pronoun in _PRONOUNS.findall(sentence):
         votes[who][MALE if pronoun.lower() in _MALE_PRONOUNS else FEMALE] += 1
+        if words is not None:
+            words[who][pronoun.lower()] += 1
 
 
-def pronoun_votes(characters: Sequence[dict], scenes: Iterable[dict]) -> dict[str, Counter]:
-    """character id -> Counter of female/male pronouns that refer to it in stage directions."""
+def pronoun_votes(characters: Sequence[dict], scenes: Iterable[dict],
+                  words: dict[str, Counter] | None = None) -> dict[str, Counter]:
+    """character id -> Counter of female/male pronouns that refer to it in stage directions
+    (and, given `words`, each pronoun as written, counted there)."""
     patterns = _mention_patterns(characters)
     votes: dict[str, Counter] = {c["id"]: Counter() for c in characters}
     for scene in scenes:
@@ -122,14 +135,14 @@ def pronoun_votes(characters: Sequence[dict], scenes: Iterable[dict]) -> dict[st
                         subject = None  # two people: "she" could be either
                         continue
                     if subject is not None:
-                        _count(votes, subject, sentence)
+                        _count(votes, subject, sentence, words)
             elif element.get("type") == "dialogue" and element.get("direction"):
                 speaker = element.get("character")
                 if speaker not in votes:
                     continue
                 for sentence in _SENTENCE.split(element["direction"]):
                     if not (_named(sentence, patterns) - {speaker}):
-                        _count(votes, speaker, sentence)
+                        _count(votes, speaker, sentence, words)
     return votes
 
 
@@ -144,15 +157,86 @@ def _decide(counter: Counter) -> str | None:
     return None
 
 
-def character_genders(characters: Sequence[dict], scenes: Iterable[dict]) -> dict[str, str | None]:
+def character_genders(characters: Sequence[dict], scenes: Iterable[dict],
+                      cast_list: Sequence[str] = ()) -> dict[str, str | None]:
     """character id -> "female", "male", "child" or None (unknown)."""
-    votes = pronoun_votes(characters, scenes)
-    out: dict[str, str | None] = {}
+    return {cid: clue[0] for cid, clue in character_clues(characters, scenes, cast_list).items()}
+
+
+KIND_WORDS = {FEMALE: "a woman", MALE: "a man", CHILD: "a child"}
+NO_CLUE = "any voice: nothing in the script says who this is"
+
+
+def _name_word(name: str) -> tuple[str, str] | None:
+    """(gender, the word) when a word of the name says it: MRS, KING, BOY."""
+    words = _WORD.findall(name or "")
+    found = [(g, w) for w in words for g, table in _NAME_WORDS.items() if w.upper() in table]
+    return found[0] if found and len({g for g, _w in found}) == 1 else None
+
+
+def _cast_list_clue(character: dict, lines: Sequence[str], pattern: re.Pattern | None) -> tuple[str, str] | None:
+    """(gender, reason) from the character's line in the cast list: "Miss Prism, governess",
+    "NORA, his wife" (a role word first: "his" there is someone else), else "her"/"his" alone."""
+    if pattern is None:
+        return None
+    for line in lines[:200]:
+        m = pattern.search(line)
+        if not m or m.start() > 12 or "," in line[:m.start()]:
+            continue  # the name starts the line, a title before it at most ("Hon. Gwendolen Fairfax")
+        # "servant to Juliet’s Nurse", "kinsman to the Prince": the words after "to" are someone else
+        description = _SOMEONE_ELSE.split(line[m.end():], 1)[0]
+        word = _name_word(description)
+        if word:
+            return word[0], f"{KIND_WORDS[word[0]]}: “{word[1].lower()}” in the cast list"
+        # "Cecily, his ward": a pronoun opening the description is whoever she is the ward of;
+        # "a girl in her teens", "who thinks he is clever" are about the character
+        said = [p.lower() for p in _PRONOUNS.findall(_OPENING_PRONOUN.sub("", description, count=1))]
+        kinds = {MALE if p in _MALE_PRONOUNS else FEMALE for p in said}
+        if len(kinds) == 1:
+            gender = kinds.pop()
+            return gender, f"{KIND_WORDS[gender]}: “{said[0]}” in the cast list"
+        return None
+    return None
+
+
+def _pronoun_reason(gender: str, counter: Counter, words: Counter) -> str:
+    n = counter[gender]
+    top = next((w for w, _n in words.most_common() if (w in _MALE_PRONOUNS) == (gender == MALE)), "")
+    return f"{KIND_WORDS[gender]}: “{top}” in the stage directions ({n} times)"
+
+
+def character_clues(characters: Sequence[dict], scenes: Iterable[dict],
+                    cast_list: Sequence[str] = ()) -> dict[str, tuple[str | None, str]]:
+    """character id -> (kind of voice or None, why, in plain words a parent can check at a glance).
+
+    The strongest clue wins: a word of the name (MRS, KING), the character's line in the cast
+    list, pronouns about them in the stage directions, then what a first name usually is."""
+    scenes = list(scenes)
+    words: dict[str, Counter] = {c["id"]: Counter() for c in characters}
+    votes = pronoun_votes(characters, scenes, words)
+    patterns = _mention_patterns(characters)
+    out: dict[str, tuple[str | None, str]] = {}
     for character in characters:
-        name = character.get("name") or character["id"]
-        out[character["id"]] = (
-            gender_from_name(name) or _decide(votes[character["id"]]) or gender_from_first_name(name)
-        )
+        cid = character["id"]
+        name = character.get("name") or cid
+        word = _name_word(name)
+        if word:
+            out[cid] = (word[0], f"{KIND_WORDS[word[0]]}: “{word[1]}” in the name")
+            continue
+        listed = _cast_list_clue(character, cast_list, patterns.get(cid))
+        if listed:
+            out[cid] = listed
+            continue
+        decided = _decide(votes[cid])
+        if decided:
+            out[cid] = (decided, _pronoun_reason(decided, votes[cid], words[cid]))
+            continue
+        first = gender_from_first_name(name)
+        if first:
+            out[cid] = (first, f"{KIND_WORDS[first]}: {_given_name(name).capitalize()} is usually a "
+                               f"{'woman' if first == FEMALE else 'man'}’s name")
+            continue
+        out[cid] = (None, NO_CLUE)
     return out
 
 

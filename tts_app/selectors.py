@@ -12,10 +12,17 @@ from django.db.models import Count, Max, Sum
 from runthru_site.errors import UserError
 from scripts_app.selectors import is_user_line, script_element_by_id
 
-from . import cache
+from . import cache, casting
 from .clips import LineSpec, line_spec
 from .engines.registry import canonical_engine_name, engine_for_voice, engine_names, get_engine
 from .models import AudioClip, GenerationJob, JobLine, Voice
+
+
+def voice_clues(script) -> dict[str, dict]:
+    """character id -> {"kind": "female" | "male" | "child" | None, "reason": why, in plain words}:
+    what the default voices were chosen to fit, for a parent to check at a glance."""
+    clues = casting.character_clues(script.characters, script.scenes, script.parsed_json.get("cast_list") or ())
+    return {cid: {"kind": kind, "reason": reason} for cid, (kind, reason) in clues.items()}
 
 
 def engine_names_all() -> list[str]:

@@ -42,7 +42,7 @@ def default_voice_assignments(*, script, user_role: str | None, engine: str) -> 
         return {}
     others = [c for c in script.characters if c["id"] != user_role]
     others.sort(key=lambda c: (-c.get("line_count", 0), c["id"]))
-    genders = casting.character_genders(script.characters, script.scenes)
+    genders = casting.character_genders(script.characters, script.scenes, script.parsed_json.get("cast_list") or ())
     return casting.cast(others, genders, voices)
 
 

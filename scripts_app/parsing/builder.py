@@ -17,6 +17,7 @@ from .warning_kinds import EMPTY_CUE, MERGED, MISSPELT_CUE, UNKNOWN_DELIVERY, wa
 _TRAIL = re.compile(r"(?<![\s.:;,])[\s.:;,]+$")
 _SPACES = re.compile(r"[ \t]+")
 _WORDS = re.compile(r"[^\W\d_]+")
+MAX_CAST_LINES = 200
 _SHORT_DIRECTION = 4  # unknown-word warnings only for short delivery directions like "(frobnicate)"
 
 
@@ -44,6 +45,7 @@ class Builder:
         self.name_words: set[str] = set()
         self._forms: dict[str, tuple[str, dict]] = {}  # clean cue -> (key, info), see _count_form
         self.speech_count = 0
+        self.cast_list: list[str] = []  # the cast list's lines as written: casting reads "Miss Prism, governess"
 
     # -- structure -------------------------------------------------------------------------
     def new_scene(self, title: str | None, act: str | None, line: int) -> None:
@@ -56,6 +58,10 @@ class Builder:
         if self.scene is None:
             self.new_scene(None, None, line)
         return self.scene
+
+    def cast_line(self, text: str) -> None:
+        if len(self.cast_list) < MAX_CAST_LINES:
+            self.cast_list.append(text)
 
     def warn(self, line: int, message: str, kind: str) -> None:
         self.warnings.append((line, message, kind))
@@ -276,8 +282,11 @@ class Builder:
             scenes.append({"id": scene_id, "index": index, "title": shown, "act": s["act"],
                            "elements": elements})
         warnings = [warning_dict(*w) for w in sorted(self.warnings, key=lambda w: w[0])]
-        return {"title": title, "format": fmt, "characters": characters, "scenes": scenes,
-                "warnings": warnings, "merged": merged}
+        out = {"title": title, "format": fmt, "characters": characters, "scenes": scenes,
+               "warnings": warnings, "merged": merged}
+        if self.cast_list:
+            out["cast_list"] = self.cast_list
+        return out
 
 
 def _display(forms: dict[str, int]) -> str:

@@ -477,6 +477,8 @@ class MarkdownParser:
                     if kind and kind[0] != "part" or (kind and not self._next_nonblank(i)):
                         in_cast = False
                         self.heading(s, kind[0], ln, kind[1])
+                        continue
+                b.cast_line(_unemphasise(s).strip())
                 continue
             if para:
                 kind = classify(s, False)

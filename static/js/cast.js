@@ -212,8 +212,12 @@ async function renderVoices() {
     const preview = el("button", { type: "button", class: "small-button", "aria-label": `Hear ${c.name}'s voice` },
       "▶", el("span", { class: "btn-label" }, " Hear"));
     preview.addEventListener("click", () => playPreview(select.value, preview));
-    return el("tr", {}, el("th", { scope: "row" }, el("label", { for: selectId }, c.name)),
-      el("td", {}, select), el("td", {}, preview));
+    // why the default voice fits, so a parent sees a wrong guess at a glance
+    const clue = (script.voice_clues || {})[c.id];
+    const name = el("label", { for: selectId }, c.name);
+    const head = clue ? el("th", { scope: "row" }, name, el("span", { class: "voice-clue" }, clue.reason))
+      : el("th", { scope: "row" }, name);
+    return el("tr", {}, head, el("td", {}, select), el("td", {}, preview));
   }));
 }
 

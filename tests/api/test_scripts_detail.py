@@ -29,3 +29,14 @@ def test_it_says_an_unknown_script_is_not_found(api, db):
                                   "/api/scripts/1%00", "/api/scripts/-1", "/api/scripts/1.5"])
 def test_it_treats_path_tricks_as_not_found(api, script, path):
     assert_error(api.get(path), 404)
+
+
+def test_it_says_why_each_default_voice_was_chosen(api, db):
+    source = ("CAST\n\nPRISM, governess to Cecily\n\nACT I\n\nMS. PARK: Sit down.\nPRISM: Thank you.\n"
+              "JUNO: Hi.\nMS. PARK: Quiet.\nPRISM: Sorry.\nJUNO: Bye.\n")
+    created = api.post("/api/scripts", {"title": "Clues", "markdown_source": source}, format="json")
+    assert created.status_code == 201, created.content
+    clues = api.get(f"/api/scripts/{created.json()['id']}").json()["voice_clues"]
+    assert clues["ms-park"] == {"kind": "female", "reason": "a woman: “MS” in the name"}
+    assert clues["prism"] == {"kind": "female", "reason": "a woman: “governess” in the cast list"}
+    assert clues["juno"]["reason"] == "a woman: Juno is usually a woman’s name"

@@ -81,6 +81,10 @@ def test_sign_in_upload_cast_generate_rehearse_resume(live_server, browser, inli
     page.get_by_label("MAREN").check()
     page.wait_for_selector("#voice-section:not([hidden])")
     assert page.locator("#voice-rows tr").count() == 3  # everyone but Maren
+    # each default voice says why it fits, so a parent sees a wrong guess at a glance
+    assert page.locator("#voice-rows .voice-clue").all_inner_texts() == [
+        "a man: Tobias is usually a man’s name", "a man: “GRANDPA” in the name",
+        "a woman: Ida is usually a woman’s name"]
     assert page.locator("#engine-select option:checked").inner_text().startswith("eSpeak")
     # A mixed cast: Tobias (who speaks first) gets a natural voice while the rest stay on espeak-ng.
     with page.expect_response(lambda r: "/api/sessions/" in r.url and r.request.method == "PATCH") as patched:

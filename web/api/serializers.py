@@ -17,7 +17,7 @@ from sessions_app.selectors import (
     session_is_user_line,
     session_job,
 )
-from tts_app.selectors import job_failures
+from tts_app.selectors import job_failures, voice_clues
 from tts_app.services import SYNTHESIZE_MAX_CHARS
 
 
@@ -94,6 +94,11 @@ class ScriptFoundSerializer(serializers.Serializer):
     from_document = serializers.BooleanField()
 
 
+class VoiceClueSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["female", "male", "child"], allow_null=True)
+    reason = serializers.CharField()
+
+
 class ScriptDetailSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     title = serializers.CharField()
@@ -104,6 +109,9 @@ class ScriptDetailSerializer(serializers.Serializer):
     parent_warnings = ParentWarningSerializer(source="warnings_for_parents", many=True,
                                               help_text="The few warnings a parent can act on, grouped")
     found = serializers.SerializerMethodField()
+    voice_clues = serializers.SerializerMethodField(
+        help_text="Character id -> the kind of voice the default cast gives them (female, male, child or "
+                  "null for any) and why, in plain words: “a woman: “her” in the cast list”.")
     original_name = serializers.CharField(help_text="The PDF, Word or Final Draft file it was read from, if any.")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -111,6 +119,10 @@ class ScriptDetailSerializer(serializers.Serializer):
     @extend_schema_field(ScriptFoundSerializer)
     def get_found(self, script) -> dict:
         return script_summary(script)
+
+    @extend_schema_field(serializers.DictField(child=VoiceClueSerializer()))
+    def get_voice_clues(self, script) -> dict:
+        return voice_clues(script)
 
 
 # --- sessions -----------------------------------------------------------------
