@@ -41,6 +41,8 @@ from .render import Item
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _ITALIC = re.compile(r"italic|oblique|[-,]it$|-bi$", re.I)
 _LINE_START_CUE = re.compile(r"^([^\W\d_][\w'’]*(?: [\w'’]+){0,3})[.:] +\S")
+# "ROMEO. [To Juliet.] If I profane…": a name in capitals, then a direction, starts a speech
+_CUE_THEN_DIRECTION = re.compile(r"^([^\W\d_][\w'’]*(?: [\w'’]+){0,3})[.:] *[\[(]")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -376,7 +378,7 @@ class PdfLayout:
         def flush() -> None:
             nonlocal para
             if para and para_kind != "cue":  # an inline cue's lines are in its item already
-                items.append(Item(para_kind, join_lines([p.text for p in para])))
+                items.append(Item(para_kind, self._join(para)))
             para = []
 
         cues = self._line_start_cues()
@@ -416,7 +418,7 @@ class PdfLayout:
             if para_kind == "cue" and para:
                 # an inline cue's speech goes on: its lines belong to the cue item
                 para.append(ln)
-                items[-1].text = join_lines([p.text for p in para])
+                items[-1].text = self._join(para)
                 continue
             if not para:
                 para_kind = kind
@@ -456,11 +458,30 @@ class PdfLayout:
         x = self.geo.dialogue_x
         return x is not None and ln.x0 < x - 18
 
+    def _join(self, para: list[Line]) -> str:
+        """A paragraph's lines as its text: lines the page wrapped joined, verse lines kept apart."""
+        runs: list[list[str]] = [[]]
+        for k, ln in enumerate(para):
+            if k and self._verse_break(para[k - 1], ln):
+                runs.append([])
+            runs[-1].append(ln.text)
+        return "\n".join(join_lines(run) for run in runs)
+
+    def _verse_break(self, prev: Line, ln: Line) -> bool:
+        """Did the writer end `prev` (a short line, the next starting with a capital), not the page?"""
+        g = self.geo
+        first = ln.text.lstrip("[(“‘\"'")[:1]
+        return first.isupper() and prev.x1 < g.right - 0.2 * (g.right - g.left) and prev.page == ln.page
+
     def _breaks(self, para: list[Line], ln: Line, cues: set[str]) -> bool:
         """Does `ln` start a new paragraph after the lines in `para`?"""
         prev = para[-1]
         m = _LINE_START_CUE.match(ln.text)
         if m and m.group(1) in cues:
+            return True
+        m = _CUE_THEN_DIRECTION.match(ln.text)
+        if m and m.group(1).upper() == m.group(1) and sum(ch.isalpha() for ch in m.group(1)) >= 2 \
+                and inline_name(m.group(1)):
             return True
         if ln.page == prev.page and ln.top - prev.top > 1.35 * self.geo.pitch:
             return True
@@ -469,13 +490,14 @@ class PdfLayout:
         return False
 
     def _line_start_cues(self) -> set[str]:
-        """Names that start three or more lines as `NAME.` / `Name:`: a new speech begins there."""
+        """Names that start three or more lines as `NAME.` / `Name:` (two, in capitals): a new speech
+        begins there."""
         counts: Counter = Counter()
         for ln in self.lines:
             m = _LINE_START_CUE.match(ln.text)
             if m:
                 counts[m.group(1)] += 1  # as written: "tonight." starting lines is no cue
-        return {n for n, c in counts.items() if c >= 3 and inline_name(n)}
+        return {n for n, c in counts.items() if (c >= 3 or c == 2 and n.isupper() and len(n) > 1) and inline_name(n)}
 
     def _title(self, lines: list[Line], first_page: int) -> str:
         """The biggest line(s) of the first page, when bigger than the text: the play's title."""

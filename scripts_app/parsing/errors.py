@@ -38,7 +38,7 @@ def no_dialogue(lines: list[str], start: int = 0) -> ScriptParseError:
     unread = []
     for i in range(start, min(len(lines), start + 400)):
         text = lines[i].strip()
-        if text:
+        if text and text[0] != "#":  # a heading or a title is no speech anybody missed
             unread.append({"line": i + 1, "text": text[:80]})
             if len(unread) == _SHOWN_LINES:
                 break
