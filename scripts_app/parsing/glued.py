@@ -6,6 +6,7 @@ should look at: it gets a warning with its line number, so no layout loses a spe
 """
 
 import re
+from bisect import bisect_right
 
 from .ids import slugify
 from .names import NAME_TITLES, name_shape
@@ -17,11 +18,13 @@ MAX_GLUED = 50  # warnings of this kind per script: enough to see the pattern, b
 # a name in capitals (MS. PARK, GUARD 1) or in one or two capitalised words (Juno, Ms. Park) fails
 # by the second letter on an ordinary line of verse.
 _UP = "A-ZÀ-ÖØ-Þ"
-_GLUED = re.compile(
-    rf"\n[ \t*]*+(?P<name>[{_UP}][{_UP}0-9'’-]*+\.?(?:[ ][{_UP}0-9#][{_UP}0-9'’-]*+){{0,3}}"
-    rf"|[{_UP}][a-zß-ÿ'’-]++\.?(?:[ ][{_UP}][a-zß-ÿ'’-]++)?)[ \t*]*+"
-    r"(?:[(\[][^()\[\]\n]{0,60}[)\]][ \t]*)?(?P<sep>[:：]|[-–—](?=[ ])|\.(?=[ ]))[ \t]*(?=\S)"
-)
+_CAPS_NAME = rf"[{_UP}][{_UP}0-9'’-]*+\.?(?:[ ][{_UP}0-9#][{_UP}0-9'’-]*+){{0,3}}"
+_MIXED_NAME = rf"[{_UP}][a-zß-ÿ'’-]++\.?(?:[ ][{_UP}][a-zß-ÿ'’-]++)?"
+_AFTER = r"[ \t*]*+(?:[(\[][^()\[\]\n]{0,60}[)\]][ \t]*)?(?P<sep>[:：]|[-–—](?=[ ])|\.(?=[ ]))[ \t]*(?=\S)"
+_GLUED = re.compile(rf"\n[ \t*]*+(?P<name>{_CAPS_NAME}|{_MIXED_NAME}){_AFTER}")
+# Where every speaker is written in capitals, only a name in capitals is looked for: an ordinary line
+# of verse ("What is he…") then fails at its second letter.
+_GLUED_CAPS = re.compile(rf"\n[ \t*]*+(?P<name>{_CAPS_NAME}){_AFTER}")
 
 
 def _speaker_like(name: str, sep: str, known: set[str]) -> bool:
@@ -42,26 +45,30 @@ def glued_cue_warnings(lines: list[str], scenes: list[dict], names: dict[str, st
     `scenes` are the builder's (elements as tuples, line 1-based), `names` character key -> name.
     """
     known = set(names)
+    pattern = _GLUED_CAPS if all(n.upper() == n for n in names.values()) else _GLUED
+    speeches = [el for scene in scenes for el in scene["elements"] if el[0] == "dialogue" and "\n" in el[3]]
+    # one scan over all the speeches, each hit traced back to its speech by where it starts
+    starts, pos = [], 0
+    for el in speeches:
+        starts.append(pos)
+        pos += len(el[3]) + 1
+    text = "\x00".join(el[3] for el in speeches)
     out: list[tuple[int, str, str]] = []
-    for scene in scenes:
-        for kind, key, written, text, *_rest in scene["elements"]:
-            if kind != "dialogue" or "\n" not in text:
-                continue
-            line = _rest[2]
-            for m in _GLUED.finditer(text):
-                name = m.group("name")
-                before = text[m.start() - 1]
-                if before.isalnum() or before in ",-":  # a sentence the page wrapped: "…for\nKrogstad."
-                    continue
-                if not _speaker_like(name, m.group("sep"), known):
-                    continue
-                where = _line_of(lines, line, name)
-                speaker = names.get(key) or written
-                out.append((where, f"Line {where} looks like {name} speaking, but it was read as part of "
-                                   f"{speaker}’s speech. Put a blank line before it, or write the name "
-                                   f"on its own line.", GLUED_CUE))
-                if len(out) >= MAX_GLUED:
-                    return out
+    for m in pattern.finditer(text):
+        name = m.group("name")
+        before = text[m.start() - 1] if m.start() else ""
+        if before.isalnum() or before in ",-":  # a sentence the page wrapped: "…for\nKrogstad."
+            continue
+        if not _speaker_like(name, m.group("sep"), known):
+            continue
+        _kind, key, written, _text, *rest = speeches[bisect_right(starts, m.start()) - 1]
+        where = _line_of(lines, rest[2], name)
+        speaker = names.get(key) or written
+        out.append((where, f"Line {where} looks like {name} speaking, but it was read as part of "
+                           f"{speaker}’s speech. Put a blank line before it, or write the name "
+                           f"on its own line.", GLUED_CUE))
+        if len(out) >= MAX_GLUED:
+            break
     return out
 
 

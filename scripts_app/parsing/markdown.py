@@ -157,8 +157,8 @@ class MarkdownParser:
         self.dash_layout = False  # `NAME - text` or `NAME<tab>text` lines (set with the counts)
         self.bold_cues = 0
         # Most plays have no dash or tab at all: then no line needs the dash-cue checks.
-        text = "\n".join(lines[start:end])
-        self.dashes = any(d in text for d in _DASH_HINT)
+        self.text = "\n".join(lines[start:end])  # the prescan reads it too
+        self.dashes = any(d in self.text for d in _DASH_HINT)
 
     # -- helpers -------------------------------------------------------------------------------
     @property
@@ -166,7 +166,7 @@ class MarkdownParser:
         """How often each `Name.`/`Name:` starts a line (computed once, when first needed)."""
         if self._counts is None:
             counts: Counter = Counter()
-            text = "\n".join(self.lines[self.start:self.end])
+            text = self.text
             colon = dash = dot = 0
             for m in _PRESCAN.finditer(text):
                 sep = m.group(2)
