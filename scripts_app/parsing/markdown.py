@@ -17,7 +17,7 @@ from functools import lru_cache
 from .builder import Builder
 from .headings import CAST_RE, CONTENTS_RE, SCREEN_HEADING, classify
 from .ids import slugify
-from .names import ABBREVIATIONS, NAME_TITLES, NOT_NAMES, TITLE_ABBREVIATIONS, name_shape, split_joint
+from .names import ABBREVIATIONS, NAME_TITLES, NOT_NAMES, name_shape, split_joint
 
 # The closing #s and spaces are stripped in code: a lazy (.*?) before [ \t#]*$ retried the rest of
 # the line at every character (36 s for one heading line of 80,000 spaces).
@@ -33,10 +33,11 @@ _NOT_IN_CUE = re.compile(r"[^\w\s.'’&/:：-]")
 # Separators after a cue name: "NAME. ", "NAME: ", "NAME (", and the colon's stand-ins as families
 # type them: " - ", " – ", " — " and a tab (a two-column table pasted as text).
 _SEP = re.compile(r"\.[ \t]+|[:：][ \t]*|[ \t]*(?=[\[(])|[ \t]+[-–—][ \t]+|\t[ \t]*")
-# A cue-shaped start of a line: an optional title with its full stop (MS. PARK), up to four
-# words (GUARD 1, WITCH #2, MARY-KATE), an optional (direction), then the separator.
+# A cue-shaped start of a line: up to four words (MS. PARK, GUARD 1, WITCH #2, MARY-KATE), the
+# first may end in a title's full stop, an optional (direction), then the separator. The runs are
+# possessive (*+): a line that is no cue fails without retrying each shorter word.
 _PRESCAN = re.compile(
-    rf"^[ \t]{{0,3}}((?:(?i:{TITLE_ABBREVIATIONS})\.[ ]?)?[^\W\d_][\w'’-]*(?:[ ][\w#][\w'’-]*){{0,3}})[ \t]*"
+    r"^[ \t]{0,3}([^\W\d_][\w'’-]*+\.?(?:[ ][\w#][\w'’-]*+){0,3})[ ]*+"
     r"(?:[(\[][^()\[\]\n]{0,80}[)\]][ \t]*)?"
     r"(\.(?=[ \t])|[:：]|(?<=[ \t])[-–—](?=[ \t])|\t)[ \t]*(?=\S)", re.M
 )

@@ -8,8 +8,6 @@ ABBREVIATIONS = frozenset({
     "MR", "MRS", "MS", "DR", "ST", "MME", "MLLE", "REV", "SGT", "CAPT", "LT", "COL", "GEN", "PROF",
     "MT", "SR", "JR", "JNR", "SNR", "HON", "MESSRS", "NO",
 })
-# A regex alternation of the titles written with a full stop (MS. PARK), any case
-TITLE_ABBREVIATIONS = "mr|mrs|ms|dr|st|prof|sgt|capt|rev|lt|col|gen|mme|mlle|mt|sr|jr|hon"
 # Words that start a name and make it a person's name even written once: MS. PARK, SIR TOBY
 NAME_TITLES = ABBREVIATIONS | {"SIR", "LADY", "LORD", "KING", "QUEEN", "PRINCE", "PRINCESS", "MISS", "MADAM",
                              "AUNT", "UNCLE", "MISTER", "MASTER", "MISTRESS", "FATHER", "MOTHER", "SISTER",
