@@ -17,6 +17,8 @@ from sessions_app.selectors import (
     session_is_user_line,
     session_job,
 )
+from tts_app.eta import time_left_words
+from tts_app.models import GenerationJob
 from tts_app.selectors import job_failures
 from tts_app.services import SYNTHESIZE_MAX_CHARS
 
@@ -210,7 +212,15 @@ class JobStateSerializer(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
     elapsed_seconds = serializers.FloatField(allow_null=True)
     audio_seconds = serializers.SerializerMethodField()
+    seconds_left = serializers.FloatField(source="eta_seconds", allow_null=True,
+                                          help_text="Smoothed estimate at the last line made; null until known.")
+    time_left = serializers.SerializerMethodField(help_text='In words: "About a minute left".')
     failures = serializers.SerializerMethodField()
+
+    def get_time_left(self, job) -> str:
+        if job.state not in GenerationJob.ACTIVE:
+            return ""
+        return time_left_words(job.eta_seconds)
 
     def get_audio_seconds(self, job) -> float:
         return round(job.audio_seconds, 2)
