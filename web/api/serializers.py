@@ -12,6 +12,7 @@ from scripts_app.parsing import FORMATS
 from scripts_app.selectors import script_summary
 from sessions_app.cue_selectors import cue_takes
 from sessions_app.selectors import (
+    script_rehearsal_ready,
     session_audio_readiness,
     session_current_element,
     session_is_user_line,
@@ -70,6 +71,15 @@ class ScriptListItemSerializer(serializers.Serializer):
     line_count = serializers.IntegerField()
     updated_at = serializers.DateTimeField()
     last_rehearsed_at = serializers.DateTimeField(allow_null=True)
+    rehearse_url = serializers.SerializerMethodField(
+        help_text="Where Rehearse goes: the latest rehearsal when its voices are ready (or being made), "
+                  "else the Cast page to pick a role and make the voices.")
+
+    def get_rehearse_url(self, script) -> str:
+        session = script_rehearsal_ready(script)
+        if session is None:
+            return reverse("cast", args=[script.pk])
+        return reverse("rehearse", args=[session.pk])
 
 
 class ParentWarningSerializer(serializers.Serializer):
