@@ -12,7 +12,11 @@ Prints, for every spoken line of the play (every role) in the cast's default voi
   for a scene in the middle of the play: with workers whose models are loaded (they have made
   lines before), and with cold ones (the first Generate after starting RunThru);
 - with --one-worker, the real path in one process against the engines alone;
-- a second run of the same job (all cached).
+- a second run of the same job (all cached);
+- a rehearsal as --role (ROMEO) from the start of --act (Act I): Generate to its first cue, then a
+  1x playthrough of the act started the moment that cue is ready, replayed against the moment
+  each line became playable (a straight run never moves the job off the act's order): the stalls
+  (a cue reached before its voice) and their seconds (target: 0 after the first cue).
 Uses a fresh temporary data dir and SQLite.
 """
 
@@ -139,6 +143,67 @@ def _first_cue_seconds(ctx, data_dir: str, script, engine_name: str, voices: dic
     return seconds, middle
 
 
+TEEN_SECONDS_PER_WORD, TEEN_PAUSE = 0.45, 0.8  # the rehearse page's own guess at a spoken line
+DIRECTION_SECONDS = 0.25
+
+
+def _playthrough(ctx, data_dir: str, script, engine_name: str, role: str, act: str, workers: int,
+                 names: list) -> None:
+    """Generate as `role`, from the first scene of `act`, in fresh workers; replay the act at 1x."""
+    from django.utils import timezone
+
+    from scripts_app.selectors import is_user_line
+    from tts_app.jobs import job_cancel, job_for
+    from tts_app.models import AudioClip, JobEvent, JobLine
+    from tts_app.selectors import spoken_lines
+    from tts_app.services import default_voice_assignments
+
+    _fresh_cache()
+    scenes = [i for i, sc in enumerate(script.scenes) if (sc.get("act") or "").upper() == act.upper()]
+    if not scenes:
+        print(f"playthrough: no scene of {act} in this play")
+        return
+    voices = default_voice_assignments(script=script, user_role=role, engine=engine_name)
+    spoken = {e["id"] for e in spoken_lines(script, role)}
+    act_elements = [e for i in scenes for e in script.scenes[i]["elements"]]
+    cues = [e["id"] for e in act_elements if e["id"] in spoken]
+    job = job_for(script=script, engine=engine_name, user_role=role, voice_assignments=voices, reuse=False,
+                  enqueue=False, start_scene=scenes[0])
+    procs, go = _start_processes(ctx, _worker, [(data_dir, job.pk, names, False)] * workers)
+    started_at, started = timezone.now(), time.perf_counter()
+    go.set()
+    while time.perf_counter() - started < 1800:
+        if not JobLine.objects.filter(job=job, line_id__in=cues, status=JobLine.Status.PENDING).exists():
+            break
+        time.sleep(0.05)
+    act_s = time.perf_counter() - started
+    job_cancel(job=job)
+    for p in procs:
+        p.join()
+    ready = {e.payload["line_id"]: (e.created_at - started_at).total_seconds()
+             for e in JobEvent.objects.filter(job=job, kind="line")}
+    durations = dict(AudioClip.objects.filter(script=script, line_id__in=cues).values_list("line_id", "duration"))
+    first = ready[cues[0]]
+    clock, stalls, stalled_s, worst, teen_lines = first, 0, 0.0, (0.0, ""), 0
+    for number, e in enumerate(act_elements, 1):
+        if e["id"] in spoken:
+            wait = ready.get(e["id"], float("inf")) - clock
+            if wait > 0:
+                stalls, stalled_s, clock = stalls + 1, stalled_s + wait, clock + wait
+                worst = max(worst, (wait, f"line {number}"))
+            clock += durations.get(e["id"], 0.0)
+        elif e["type"] == "dialogue" and is_user_line(e, role):
+            teen_lines += 1
+            clock += TEEN_PAUSE + TEEN_SECONDS_PER_WORD * len(e["text"].split())
+        elif e["type"] == "direction":
+            clock += DIRECTION_SECONDS
+    print(f"as {role.upper()}, {act}: Generate to the first cue {first:.2f} s (target <= 3 s); every cue of the act "
+          f"made after {act_s:.1f} s", flush=True)
+    print(f"1x playthrough of {act} as {role.upper()} ({len(cues)} cues, {teen_lines} of the teen's lines, "
+          f"{clock - first:.0f} s of rehearsal): {stalls} stalls after the first cue, {stalled_s:.2f} s in all"
+          + (f" (longest {worst[0]:.2f} s at {worst[1]})" if stalls else "") + " (target: 0 stalls)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--play", default="romeo_and_juliet_pg1513.txt")
@@ -146,6 +211,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N lines (quick runs)")
     parser.add_argument("--engine", default="natural", help="the cast's preferred engine (default: natural)")
     parser.add_argument("--one-worker", action="store_true", help="also time the real path in one process")
+    parser.add_argument("--role", default="romeo", help="the teen's role in the playthrough (default: romeo)")
+    parser.add_argument("--act", default="ACT I", help="the act played through (default: ACT I)")
+    parser.add_argument("--only-playthrough", action="store_true", help="just the playthrough (quick)")
     parser.add_argument("--no-single", action="store_true",
                         help="skip the engines and post-processing alone in one process (informative only; in "
                              "natural voices the whole play spends about 20 minutes there)")
@@ -184,6 +252,11 @@ def main() -> None:
     n = len(specs)
     print(f"play: {args.play}, spoken lines: {n}, engines: {', '.join(names)}, cpu cores: {os.cpu_count()}, "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
+
+    # 0. Rehearsing as the teen from the start of an act, the moment the first cue is ready.
+    _playthrough(ctx, data_dir, script, engine_name, args.role, args.act, args.workers, names)
+    if args.only_playthrough:
+        return
 
     # 1. The raw engines: one process, then N processes each with every N-th line.
     engine_s = None

@@ -93,6 +93,20 @@ def session_job(session: RehearsalSession):
                           voice_assignments=session.voice_assignments)
 
 
+def script_rehearsal_ready(script) -> RehearsalSession | None:
+    """The rehearsal "Rehearse" in the script list opens straight away: the latest one, when its
+    voices are ready or being made (the rehearse page plays what is ready). None: a role or the
+    voices still need choosing or making, on the Cast page."""
+    session = RehearsalSession.objects.filter(script=script).order_by("-last_accessed_at").first()
+    if session is None:
+        return None
+    audio = session_audio_readiness(session)
+    if audio["total"] and audio["ready"] >= audio["total"]:
+        return session
+    job = session_job(session)
+    return session if job is not None and job.state in job.ACTIVE else None
+
+
 def scripts_with_last_rehearsal():
     """Every script, each with `last_rehearsed_at` (None when nobody rehearsed it yet)."""
     last = RehearsalSession.objects.filter(script=OuterRef("pk")).order_by("-last_accessed_at")

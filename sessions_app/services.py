@@ -10,6 +10,7 @@ from django.utils import timezone
 from runthru_site.errors import UserError
 from scripts_app.models import Script
 from scripts_app.selectors import character_ids
+from tts_app.jobs import jobs_follow
 from tts_app.selectors import castable_voice_ids, engine_checked, engine_voice_required
 from tts_app.services import default_voice_assignments, engine_for_new_session
 
@@ -107,6 +108,9 @@ def session_update(*, session: RehearsalSession, **changes) -> RehearsalSession:
         _check_position(script, scene, line)
         session.current_scene_index, session.current_line_index = scene, line
         fields += ["current_scene_index", "current_line_index"]
+        # A job making this rehearsal's voices turns to where the teen is now.
+        jobs_follow(script=script, engine=session.tts_engine, user_role=session.user_role,
+                    voice_assignments=session.voice_assignments, scene=scene, line=line)
     if "practice_seconds_add" in changes:
         add = changes["practice_seconds_add"]
         if not isinstance(add, int) or not 0 <= add <= 3600:

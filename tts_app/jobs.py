@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from runthru_site.errors import UserError
 
-from . import events
+from . import eta, events
 from .clips import clips_make, owner_is_dead, process_owner
 from .engines.registry import engine_names, get_engine
 from .models import GenerationJob, JobEvent, JobLine, QueueTicket
@@ -79,18 +79,63 @@ def job_for(*, script, engine: str, user_role: str | None, voice_assignments: di
             .first()
         )
         if reuse and existing and (existing.state != GenerationJob.State.DONE or existing.failed == 0):
+            if existing.state in GenerationJob.ACTIVE and session_id is not None:
+                _focus(GenerationJob.objects.filter(pk=existing.pk), start_scene, start_line)
             return existing
         lines = _rehearsal_order(script, role or None, start_scene, start_line)
         if not lines:
             raise UserError("There are no lines for RunThru to speak in this script.", code="nothing_to_generate")
+        chars = {el["id"]: len(el["text"]) for el in spoken_lines(script, role or None)}
         job = GenerationJob.objects.create(
             script=script, session_id=session_id, engine=engine, user_role=role, voice_assignments=voice_assignments,
             fingerprint=fingerprint, total=len(lines), requested_by=requested_by,
+            focus_scene=max(0, int(start_scene or 0)), focus_line=max(0, int(start_line or 0)),
+            total_chars=sum(chars.get(lid, 0) for lid in lines),
         )
         JobLine.objects.bulk_create(JobLine(job=job, position=i, line_id=lid) for i, lid in enumerate(lines))
         if enqueue:
             transaction.on_commit(lambda: job_enqueue(job_id=job.pk))
     return job
+
+
+def _focus(jobs, scene, line) -> int:
+    return jobs.update(focus_scene=max(0, int(scene or 0)), focus_line=max(0, int(line or 0)),
+                       focus_seq=F("focus_seq") + 1)
+
+
+def jobs_follow(*, script, engine: str, user_role: str | None, voice_assignments: dict,
+                scene: int, line: int) -> int:
+    """The teen moved: the running job making this rehearsal's audio turns to their new place
+    at its next batch. One UPDATE, so two devices moving at once end where the later one is."""
+    fingerprint = job_fingerprint(script, engine, user_role or "", voice_assignments)
+    return _focus(GenerationJob.objects.filter(fingerprint=fingerprint, state__in=GenerationJob.ACTIVE), scene, line)
+
+
+def _follow_teen(job: GenerationJob, seen: dict) -> None:
+    """Give the lines still waiting the order of the teen's latest place (lines being made or
+    made already keep theirs, so nothing is made twice). Whichever worker sees the move first
+    does it; the others find ordered_seq caught up."""
+    with transaction.atomic():
+        current = (GenerationJob.objects.select_for_update()
+                   .only("focus_scene", "focus_line", "focus_seq", "ordered_seq").get(pk=job.pk))
+        if current.ordered_seq >= current.focus_seq:
+            return
+        key = (current.focus_scene, current.focus_line)
+        if key not in seen:
+            seen.clear()  # bounded: only the latest place is kept
+            order = _rehearsal_order(job.script, job.user_role or None, *key)
+            seen[key] = {lid: i for i, lid in enumerate(order)}
+        rank = seen[key]
+        waiting = list(JobLine.objects.filter(job_id=job.pk, status=JobLine.Status.PENDING, owner="")
+                       .only("pk", "line_id", "position"))
+        moved = []
+        for line in waiting:
+            position = rank.get(line.line_id, len(rank) + line.position)
+            if position != line.position:
+                line.position = position
+                moved.append(line)
+        JobLine.objects.bulk_update(moved, ["position"], batch_size=500)
+        GenerationJob.objects.filter(pk=job.pk).update(ordered_seq=current.focus_seq)
 
 
 def job_enqueue(*, job_id: int) -> None:
@@ -199,7 +244,7 @@ def _claim_batch(job_id: int, owner: str, size: int) -> list[JobLine]:
     return list(JobLine.objects.filter(pk__in=ids, owner=owner).order_by("position"))
 
 
-def _record(job: GenerationJob, outcomes: list[Outcome], owner: str) -> None:
+def _record(job: GenerationJob, outcomes: list[Outcome], owner: str, elements: dict) -> None:
     """Store a batch's results: line statuses, counters and one progress event per line."""
     deferred = [o.line.pk for o in outcomes if o.status == "deferred"]
     if deferred:
@@ -210,28 +255,56 @@ def _record(job: GenerationJob, outcomes: list[Outcome], owner: str) -> None:
         return
     counts = {"made": 0, "cached": 0, "failed": 0}
     seconds = 0.0
+    chars = {"finished_chars": 0, "made_chars": 0}
     for o in outcomes:
         counts["made" if o.status == "done" else o.status] += 1
         seconds += o.seconds
+        length = len((elements.get(o.line.line_id) or {}).get("text", ""))
+        chars["finished_chars"] += length
+        chars["made_chars"] += length if o.status == "done" else 0
         o.line.status, o.line.engine_used, o.line.error = o.status, o.engine, o.error[:2000]
     with transaction.atomic():
-        JobLine.objects.bulk_update([o.line for o in outcomes], ["status", "engine_used", "error"])
+        # One UPDATE per kind of result (a batch is nearly always all made by one engine): bulk_update's
+        # CASE per row cost more than the rest of the bookkeeping (bench/pregenerate.py, espeak).
+        same: dict[tuple, list[int]] = {}
+        for o in outcomes:
+            same.setdefault((o.line.status, o.line.engine_used, o.line.error), []).append(o.line.pk)
+        for (status, engine, error), ids in same.items():
+            JobLine.objects.filter(pk__in=ids).update(status=status, engine_used=engine, error=error)
+        now = timezone.now()
         GenerationJob.objects.filter(pk=job.pk).update(
-            **{k: F(k) + v for k, v in counts.items()}, heartbeat_at=timezone.now(),
+            **{k: F(k) + v for k, v in {**counts, **chars}.items()}, heartbeat_at=now,
             audio_seconds=F("audio_seconds") + seconds,
         )
-        fresh = GenerationJob.objects.only("made", "cached", "failed", "total").get(pk=job.pk)
+        fresh = (GenerationJob.objects.select_for_update()
+                 .only("made", "cached", "failed", "total", "started_at", "total_chars", "finished_chars",
+                       "made_chars", "eta_seconds", "eta_at").get(pk=job.pk))
+        left = _time_left(fresh, now)
         finished = fresh.finished_count - len(outcomes)
         new_events = []
         for o in outcomes:
             finished += 1
             new_events.append(JobEvent(job_id=job.pk, kind="line", payload={
                 "line_id": o.line.line_id, "status": o.status, "engine": o.engine, "error": o.error[:300],
-                "done": finished, "total": fresh.total,
+                "done": finished, "total": fresh.total, "seconds_left": left, "time_left": eta.time_left_words(left),
             }))
         created = JobEvent.objects.bulk_create(new_events)
         if created and created[-1].pk:
             transaction.on_commit(lambda: events.publish(job.pk, created[-1]))
+
+
+def _time_left(job: GenerationJob, now) -> float | None:
+    """Smooth the job's time left and store it, so every worker's next figure starts from the one shown."""
+    if not job.total_chars:
+        return None  # a job from before characters were counted
+    elapsed = (now - job.started_at).total_seconds() if job.started_at else 0.0
+    since = (now - job.eta_at).total_seconds() if job.eta_at else 0.0
+    left = eta.seconds_left(remaining_chars=job.total_chars - job.finished_chars, made_chars=job.made_chars,
+                            elapsed=elapsed, previous=job.eta_seconds, since_previous=since)
+    if left is not None:
+        left = round(left, 1)
+        GenerationJob.objects.filter(pk=job.pk).update(eta_seconds=left, eta_at=now)
+    return left
 
 
 def _finish(job_id: int, state: str, *, kind: str, error: str = "") -> None:
@@ -262,11 +335,16 @@ def job_run(*, job_id: int, on_line: Callable[[JobLine, str], None] | None = Non
     # Start with one line and double: a cue can be played once its batch is stored, so the
     # first one is ready after one line's work, not after a whole batch of slow voices.
     batch_size = 1
+    orders: dict = {}
     try:
         while True:
-            if GenerationJob.objects.filter(pk=job_id, cancel_requested=True).exists():
+            cancel, focus_seq, ordered_seq = GenerationJob.objects.filter(pk=job_id).values_list(
+                "cancel_requested", "focus_seq", "ordered_seq").get()
+            if cancel:
                 _finish(job_id, GenerationJob.State.CANCELLED, kind="cancelled")
                 break
+            if focus_seq > ordered_seq:
+                _follow_teen(job, orders)
             batch = _claim_batch(job_id, owner, batch_size)
             batch_size = min(largest, batch_size * 2)
             if not batch:
@@ -282,7 +360,7 @@ def job_run(*, job_id: int, on_line: Callable[[JobLine, str], None] | None = Non
                     _finish(job_id, GenerationJob.State.DONE, kind="complete", error=error)
                 break
             outcomes = _run_batch(job, batch, elements)
-            _record(job, outcomes, owner)
+            _record(job, outcomes, owner, elements)
             if all(o.status == "deferred" for o in outcomes):
                 time.sleep(0.1)  # everything here is being made elsewhere right now
             if on_line:

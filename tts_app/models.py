@@ -101,6 +101,19 @@ class GenerationJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     audio_seconds = models.FloatField(default=0)
+    # Where the teen is now (the rehearsal that moved last): a worker reorders the lines still
+    # waiting when focus_seq has moved past ordered_seq, between two batches.
+    focus_scene = models.PositiveIntegerField(default=0)
+    focus_line = models.PositiveIntegerField(default=0)
+    focus_seq = models.PositiveIntegerField(default=0)
+    ordered_seq = models.PositiveIntegerField(default=0)
+    # Characters of speech: all the job's lines, those finished, and those an engine made (the
+    # rate of work; cached lines cost nothing). The time left shown last, and when (smoothing).
+    total_chars = models.PositiveIntegerField(default=0)
+    finished_chars = models.PositiveIntegerField(default=0)
+    made_chars = models.PositiveIntegerField(default=0)
+    eta_seconds = models.FloatField(null=True, blank=True)
+    eta_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -12,7 +12,7 @@ const ui = {
   voiceSection: $("voice-section"), engineSelect: $("engine-select"), engineNotes: $("engine-notes"),
   voiceRows: $("voice-rows"), previewAudio: $("preview-audio"),
   generateSection: $("generate-section"), generateButton: $("generate-button"), cancelButton: $("cancel-button"),
-  rehearseLink: $("rehearse-link"), progressBox: $("progress-box"), progress: $("progress"),
+  rehearseLink: $("rehearse-link"), rehearseNote: $("rehearse-early-note"), progressBox: $("progress-box"), progress: $("progress"),
   progressText: $("progress-text"), progressEta: $("progress-eta"), failures: $("failures"),
   failureList: $("failure-list"),
 };
@@ -158,6 +158,7 @@ async function showSession() {
     const job = session.job;
     if (job && (job.state === "queued" || job.state === "running")) {
       showProgress(job.done, job.total);
+      if (job.done > job.failed) offerRehearsal();
       generate("0"); // from the first event, keeping the progress shown so far
     }
   }
@@ -283,6 +284,7 @@ function resetProgress() {
   ui.progress.value = 0;
   ui.progressText.textContent = "";
   ui.progressEta.textContent = "";
+  ui.rehearseNote.hidden = true;
   ui.failures.hidden = true;
   ui.failureList.replaceChildren();
 }
@@ -311,10 +313,9 @@ async function generate(lastEventId = null) {
     resetProgress();
     ui.progressBox.hidden = false;
     ui.progressText.textContent = "Starting…";
+    ui.rehearseLink.hidden = true;
   }
   ui.generateButton.disabled = true;
-  ui.rehearseLink.hidden = true;
-  const samples = []; // [time ms, done] for the time-left estimate
   const failed = new Set();
   let finished = false;
   let lastId = lastEventId;
@@ -335,10 +336,10 @@ async function generate(lastEventId = null) {
       if (id) lastId = id;
       if (event === "line") {
         showProgress(data.done, data.total);
-        const now = performance.now();
-        samples.push([now, data.done]);
-        while (samples.length > 12) samples.shift();
-        updateEta(samples, data.done, data.total);
+        // The server smooths it (tts_app/eta.py): it never jumps up between two lines.
+        ui.progressEta.textContent = data.done < data.total ? data.time_left || "" : "";
+        // The job makes the teen's place first, so the first line made is their next cue.
+        if (data.status !== "failed") offerRehearsal();
         if (data.status === "failed" && !failed.has(data.line_id)) {
           failed.add(data.line_id);
           addFailure(data.line_id, data.error);
@@ -373,18 +374,12 @@ async function generate(lastEventId = null) {
   }
 }
 
-function updateEta(samples, done, total) {
-  if (samples.length < 2 || done >= total) {
-    ui.progressEta.textContent = "";
-    return;
-  }
-  const [t0, d0] = samples[0];
-  const [t1, d1] = samples[samples.length - 1];
-  if (d1 <= d0 || t1 - t0 < 300) return;
-  const secondsLeft = ((t1 - t0) / 1000 / (d1 - d0)) * (total - done);
-  ui.progressEta.textContent = secondsLeft < 60
-    ? `About ${Math.max(1, Math.round(secondsLeft))} seconds left`
-    : `About ${Math.round(secondsLeft / 60)} minutes left`;
+/** The first cue is ready: rehearsing can start while the rest is made. */
+function offerRehearsal() {
+  if (!ui.rehearseLink.hidden) return;
+  ui.rehearseLink.hidden = false;
+  ui.rehearseNote.hidden = false;
+  announce("You can start rehearsing now. The other voices are made while you rehearse.");
 }
 
 function addFailure(lineId, error) {
@@ -414,6 +409,7 @@ function onComplete(data) {
   }
   ui.generateButton.textContent = "Generate again";
   ui.rehearseLink.hidden = false;
+  ui.rehearseNote.hidden = true;
   announce(ui.progressText.textContent);
   ui.rehearseLink.focus();
 }

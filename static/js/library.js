@@ -32,7 +32,8 @@ function scriptItem(script) {
         `${plural(script.character_count, "character")} · ${plural(script.line_count, "line")} · `
         + `last rehearsed ${timeAgo(script.last_rehearsed_at)}`)),
     el("div", { class: "script-actions" },
-      el("a", { href: castHref, class: "button primary" }, "Rehearse"), deleteButton));
+      // Straight into the rehearsal when its voices are ready; the Cast page when something needs choosing.
+      el("a", { href: script.rehearse_url || castHref, class: "button primary" }, "Rehearse"), deleteButton));
 }
 
 async function load() {

@@ -1,4 +1,5 @@
 import { announce, api, csrfToken, el, formatDuration, goToSignIn, hideNotice, showError, showNotice } from "./api.js";
+import { JobFollower } from "./job_follow.js";
 import { Listener } from "./listen.js";
 import { micProblem, recordingName } from "./microphone.js";
 
@@ -30,6 +31,7 @@ let practiceSeconds = 0; // not yet sent
 let practiceTotal = 0;
 let practiceTimer = null;
 let lastTick = 0;
+const follower = new JobFollower({ onChange: () => generationChanged() });
 
 const SETTINGS_KEY = "runthru-rehearse-settings";
 const defaults = {
@@ -95,6 +97,7 @@ async function load() {
   applySettingsToControls();
   ui.keepRecordings.checked = Boolean(session.keep_recordings);
   loadProgress();
+  follower.follow(session.job);
   showAudioState();
   renderScene();
   renderRecord();
@@ -117,10 +120,30 @@ function clamp(n, lo, hi) {
   return Math.min(Math.max(Number.isFinite(n) ? n : lo, lo), hi);
 }
 
+// The voices are still being made: rehearse anyway, never "press Generate".
+let followed = false;
+async function generationChanged() {
+  if (follower.running) {
+    followed = true;
+  } else if (followed) {
+    followed = false;
+    try {
+      session = { ...session, ...(await api(`sessions/${session.id}`)) };
+    } catch {
+      // The counts stay as they were: the rehearsal itself goes on.
+    }
+  }
+  showAudioState();
+}
+
 function showAudioState() {
   const audio = session.audio || { ready: 0, total: 0 };
   const engine = session.tts_engine;
-  if (audio.total > 0 && audio.ready === 0) {
+  if (follower.running) {
+    ui.missingText.textContent = `The voices are being made: ${follower.done} of ${follower.total} lines ready. `
+      + "Press Play: RunThru plays what's ready and waits a moment at any line still being made.";
+    ui.missing.hidden = false;
+  } else if (audio.total > 0 && audio.ready === 0) {
     ui.missingText.textContent = "The voices for this script haven't been made yet. Go to Role & voices and press Generate.";
     ui.missing.hidden = false;
   } else if (audio.ready < audio.total) {
@@ -321,6 +344,15 @@ function audioUrl(element) {
   return take ? `${url}&take=${encodeURIComponent(take)}` : url;
 }
 
+async function clipExists(element) {
+  try {
+    const response = await fetch(audioUrl(element), { credentials: "same-origin", headers: { Range: "bytes=0-0" } });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
 /** Play one line's clip. Resolves "ended", "missing", "failed" or "stopped". */
 function playClip(element, my) {
   return new Promise((resolve) => {
@@ -460,7 +492,20 @@ async function run(my) {
       ui.status.textContent = `${characterName(e.character)} is speaking…`;
       const result = await playClip(e, my);
       if (result === "stopped") return;
-      if (result === "missing") {
+      let skipped = false;
+      if (result === "missing" && follower.running) {
+        ui.status.textContent = `Making this line's voice… (about ${follower.secondsPerLine()} s)`;
+        announce(ui.status.textContent);
+        const made = await follower.waitFor(e.id, () => my === runId, () => clipExists(e));
+        if (made === "stopped") return;
+        if (made === "ready") continue; // play it now
+        if (made === "failed") {
+          ui.status.textContent = "RunThru couldn't make this line's voice, so it's skipped.";
+          if (!(await pause(900, my))) return;
+          skipped = true;
+        }
+      }
+      if (result === "missing" && !skipped) {
         missing += 1;
         ui.status.textContent = "This line has no voice yet, skipping it. Go to Role & voices and press Generate.";
         ui.missingText.textContent = "Some lines haven't been generated yet, so they're skipped. Press Generate to make them.";

@@ -126,7 +126,11 @@ class GenerateView(JsonErrorsMixin, APIView):
 
     @extend_schema(
         request=None,
-        responses={(200, "text/event-stream"): OpenApiResponse(description="Progress events"),
+        responses={(200, "text/event-stream"): OpenApiResponse(description=(
+            "Progress events. `line`: {line_id, status, engine, error, done, total, seconds_left, time_left} "
+            "(seconds_left is smoothed and never rises by more than 5 s between two events; null until known; "
+            "time_left says it in words). `complete`, `error`, `cancelled`: the job's end. The job makes the "
+            "teen's place first and follows them: PATCH the session's position and the next batch is there.")),
                    404: ErrorSerializer, 400: ErrorSerializer},
         summary="Generate this rehearsal's audio and stream progress",
     )

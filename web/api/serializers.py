@@ -12,11 +12,14 @@ from scripts_app.parsing import FORMATS
 from scripts_app.selectors import script_summary
 from sessions_app.cue_selectors import cue_takes
 from sessions_app.selectors import (
+    script_rehearsal_ready,
     session_audio_readiness,
     session_current_element,
     session_is_user_line,
     session_job,
 )
+from tts_app.eta import time_left_words
+from tts_app.models import GenerationJob
 from tts_app.selectors import job_failures, voice_clues
 from tts_app.services import SYNTHESIZE_MAX_CHARS
 
@@ -68,6 +71,15 @@ class ScriptListItemSerializer(serializers.Serializer):
     line_count = serializers.IntegerField()
     updated_at = serializers.DateTimeField()
     last_rehearsed_at = serializers.DateTimeField(allow_null=True)
+    rehearse_url = serializers.SerializerMethodField(
+        help_text="Where Rehearse goes: the latest rehearsal when its voices are ready (or being made), "
+                  "else the Cast page to pick a role and make the voices.")
+
+    def get_rehearse_url(self, script) -> str:
+        session = script_rehearsal_ready(script)
+        if session is None:
+            return reverse("cast", args=[script.pk])
+        return reverse("rehearse", args=[session.pk])
 
 
 class ParentWarningSerializer(serializers.Serializer):
@@ -222,7 +234,15 @@ class JobStateSerializer(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
     elapsed_seconds = serializers.FloatField(allow_null=True)
     audio_seconds = serializers.SerializerMethodField()
+    seconds_left = serializers.FloatField(source="eta_seconds", allow_null=True,
+                                          help_text="Smoothed estimate at the last line made; null until known.")
+    time_left = serializers.SerializerMethodField(help_text='In words: "About a minute left".')
     failures = serializers.SerializerMethodField()
+
+    def get_time_left(self, job) -> str:
+        if job.state not in GenerationJob.ACTIVE:
+            return ""
+        return time_left_words(job.eta_seconds)
 
     def get_audio_seconds(self, job) -> float:
         return round(job.audio_seconds, 2)
