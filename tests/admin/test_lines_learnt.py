@@ -1,7 +1,7 @@
 """The parents' admin shows lines learnt per play and role (each rehearsal is one play and one role)."""
 
 from scripts_app.services import script_create
-from sessions_app.models import LineAttempt
+from sessions_app.practice import line_review
 from sessions_app.services import session_create
 
 PLAY = """# The Party
@@ -21,8 +21,8 @@ def test_the_rehearsal_list_shows_lines_learnt_for_each_play_and_role(parent):
     maya = session_create(script=script, user_role="maya")
     session_create(script=script, user_role="dad")
     first = script.scenes[0]["elements"][0]["id"]
-    for score in (0.95, 0.92, 1.0):
-        LineAttempt.objects.create(session=maya, line_id=first, score=score, duration=2.0)
+    for _ in range(3):
+        line_review(session=maya, line_id=first, grade="good")
     page = parent.get("/admin/sessions_app/rehearsalsession/").content.decode()
     assert "1 of 2 lines learnt" in page  # Maya: three good attempts at her first line
     assert "0 of 1 lines learnt" in page  # Dad has one line and no attempts
