@@ -16,12 +16,12 @@ from django.utils import timezone
 from runthru_site.errors import NotFound
 from scripts_app.selectors import is_user_line
 
-from .ladder import AGAIN, EASY, GOOD
+from .ladder import AGAIN, EASY, GOOD, HARD
 from .models import LineAttempt, LineCard, LineGrade, PracticeDay, RehearsalSession
 
 LEARNT_STREAK = 3
 GOT_IT = (GOOD, EASY)
-MISSES = (AGAIN,)
+MISSES = (AGAIN, HARD)  # "nearly" is a miss too: a word was dropped
 HISTORY_DAYS = 60
 MISSED_WORDS_FROM = 500  # the newest attempts the missed words are counted from
 

@@ -328,7 +328,7 @@ class MissedLineSerializer(serializers.Serializer):
     line_id = serializers.CharField()
     scene_index = serializers.IntegerField()
     text = serializers.CharField()
-    misses = serializers.IntegerField(help_text='"Missed" grades.')
+    misses = serializers.IntegerField(help_text='"Missed" and "nearly" grades.')
     missed_words = serializers.ListField(child=serializers.CharField(),
                                          help_text="Words dropped or changed most often in listen mode.")
 
