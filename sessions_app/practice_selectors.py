@@ -1,6 +1,6 @@
 """Reads for Today's practice: which of the teen's lines to run now, in what order.
 
-Lines due by the end of today come first, the weakest (least likely remembered, says fsrs)
+Lines due now come first, the weakest (least likely remembered, says fsrs)
 first; then lines never tried, a few a day in script order, so a new scene arrives a few
 lines at a time. The list stops at about the practice length the rehearsal is set to.
 """
@@ -45,7 +45,7 @@ class Practice:
     minutes: int
     seconds: int
     lines: list[PracticeLine]
-    due_later_today: int  # due today but beyond the practice's length
+    due_left: int  # due now but beyond the practice's length
     new_left: int  # lines never tried, not yet introduced
     next_due: datetime | None  # the first review after this practice
 
@@ -82,7 +82,7 @@ def practice_today(session: RehearsalSession, *, now: datetime | None = None) ->
             cue_text=cue["text"] if cue else None, seconds=_seconds(e["text"], cue["text"] if cue else ""))
         if card is None:
             new.append(item)
-        elif card.due < end_of_today:
+        elif card.due <= now:
             weakness = SCHEDULER.get_card_retrievability(Card.from_dict(card.fsrs), now)
             due.append((weakness, -card.rung, len(due), item))
     introduced_today = sum(start_of_today <= c.created_at < end_of_today for c in cards.values())
@@ -97,5 +97,5 @@ def practice_today(session: RehearsalSession, *, now: datetime | None = None) ->
     later = [c.due for c in cards.values() if c.line_id not in picked and c.due >= now]
     return Practice(
         minutes=session.practice_minutes, seconds=spent, lines=chosen,
-        due_later_today=sum(1 for _w, _r, _n, x in due if x.line_id not in picked),
+        due_left=sum(1 for _w, _r, _n, x in due if x.line_id not in picked),
         new_left=len(new) - sum(x.new for x in chosen), next_due=min(later) if later else None)

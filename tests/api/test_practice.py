@@ -56,8 +56,11 @@ def test_a_got_it_climbs_the_line_and_schedules_it(api, session, play):
     assert response.status_code == 201, response.content
     graded = response.json()
     assert graded["rung_before"] == 0 and graded["rung"] == 1 and graded["due"]
-    line = next(x for x in api.get(f"/api/sessions/{session['id']}/practice").json()["lines"] if x["line_id"] == maya)
-    assert line["rung"] == 1 and line["shown"] == "I will not …" and line["new"] is False
+    practice = api.get(f"/api/sessions/{session['id']}/practice").json()
+    assert maya not in [x["line_id"] for x in practice["lines"]]  # not due again for a while
+    assert practice["next_due"] == graded["due"]
+    line = next(x for x in api.get(f"/api/sessions/{session['id']}/progress").json()["lines"] if x["line_id"] == maya)
+    assert line["rung"] == 1 and line["rung_name"] == "first_words" and line["due"] == graded["due"]
     assert api.get(f"/api/sessions/{session['id']}").json()["practice_seconds"] == 12
 
 

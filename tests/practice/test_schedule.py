@@ -57,8 +57,9 @@ def test_lines_never_tried_come_a_few_a_day(rehearsal, monkeypatch):
     assert [x.line_id for x in practice_today(rehearsal, now=MONDAY).lines] == lines[:2]
     line_review(session=rehearsal, line_id=lines[0], grade="good", now=MONDAY)
     line_review(session=rehearsal, line_id=lines[1], grade="easy", now=MONDAY)
-    today = practice_today(rehearsal, now=MONDAY + timedelta(minutes=1))
-    assert [x.line_id for x in today.lines] == [lines[0]]  # due again in 10 minutes; no new ones today
+    assert practice_today(rehearsal, now=MONDAY + timedelta(minutes=1)).lines == []
+    today = practice_today(rehearsal, now=MONDAY + timedelta(minutes=10))
+    assert [x.line_id for x in today.lines] == [lines[0]]  # due again after 10 minutes; no new ones today
     assert today.new_left == 2
     tomorrow = practice_today(rehearsal, now=MONDAY + timedelta(days=1))
     assert [x.line_id for x in tomorrow.lines if x.new] == lines[2:]
@@ -75,7 +76,7 @@ def test_the_practice_stops_at_its_minutes_and_says_when_the_next_review_is(rehe
     assert today.lines == [] and today.next_due is not None and today.next_due > MONDAY + timedelta(days=1)
     much_later = practice_today(rehearsal, now=MONDAY + timedelta(days=365))
     assert 0 < len(much_later.lines) < len(lines) and much_later.seconds <= 60
-    assert much_later.due_later_today == len(lines) - len(much_later.lines)
+    assert much_later.due_left == len(lines) - len(much_later.lines)
 
 
 @pytest.mark.django_db(transaction=True)

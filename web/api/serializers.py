@@ -372,7 +372,7 @@ class PracticeSerializer(serializers.Serializer):
     minutes = serializers.IntegerField(help_text="The practice length the rehearsal is set to.")
     seconds = serializers.IntegerField(help_text="About how long these lines take.")
     lines = PracticeLineSerializer(many=True, help_text="Due lines, weakest first, then a few new ones.")
-    due_later_today = serializers.IntegerField(help_text="Due today but beyond the practice length.")
+    due_left = serializers.IntegerField(help_text="Due now but beyond the practice length.")
     new_left = serializers.IntegerField(help_text="Lines never tried that are still to come.")
     next_due = serializers.DateTimeField(allow_null=True, help_text="The next review after these lines.")
 
