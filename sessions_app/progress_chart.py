@@ -50,8 +50,15 @@ def _day_labels(days: list[DayProgress], y: int) -> list[str]:
     if not days:
         return []
     picks = {0, len(days) - 1} | ({len(days) // 2} if len(days) > 4 else set())
-    return [f'<text x="{_x(i, len(days)):.1f}" y="{y}" text-anchor="middle" class="s">'
+    return [f'<text x="{_x(i, len(days)):.1f}" y="{y}" text-anchor="{_anchor(i, len(days))}" class="s">'
             f'{days[i].day:%d %b}</text>' for i in sorted(picks)]
+
+
+def _anchor(i: int, count: int) -> str:
+    """Labels at the ends lean inwards so they stay inside the picture."""
+    if count > 1 and i == 0:
+        return "start"
+    return "end" if count > 1 and i == count - 1 else "middle"
 
 
 def progress_svg(scenes: list[SceneProgress], days: list[DayProgress], missed: list[MissedLine]) -> str:
@@ -91,8 +98,9 @@ def progress_svg(scenes: list[SceneProgress], days: list[DayProgress], missed: l
             parts.append(f'<rect class="bar" x="{LEFT + i * slot + slot * 0.15:.1f}" y="{y + PLOT_H - h:.1f}" '
                          f'width="{slot * 0.7:.1f}" height="{h:.1f}" fill="#60a5fa">'
                          f'<title>{d.day:%d %b}: {_num(d.minutes)} min</title></rect>')
-        parts += [f'<text x="{LEFT + (i + 0.5) * slot:.1f}" y="{y + PLOT_H + 14}" text-anchor="middle" class="s">'
-                  f'{days[i].day:%d %b}</text>' for i in sorted({0, len(days) - 1})]
+        parts += [f'<text x="{LEFT + (i + 0.5) * slot:.1f}" y="{y + PLOT_H + 14}" '
+                  f'text-anchor="{_anchor(i, len(days))}" class="s">{days[i].day:%d %b}</text>'
+                  for i in sorted({0, len(days) - 1})]
         y += PLOT_H + 40
     parts.append(f'<text x="{LEFT}" y="{y}" class="h">Lines missed most often</text>')
     y += 20

@@ -28,3 +28,14 @@ def test_the_rehearsal_list_shows_lines_learnt_for_each_play_and_role(parent):
     assert "0 of 1 lines learnt" in page  # Dad has one line and no attempts
     detail = parent.get(f"/admin/sessions_app/rehearsalsession/{maya.pk}/change/").content.decode()
     assert "Scene 1: The Kitchen: 1 of 2" in detail
+
+
+def test_a_rehearsals_admin_page_shows_the_progress_picture_with_the_missed_lines(parent):
+    script = script_create(source=PLAY)
+    maya = session_create(script=script, user_role="maya")
+    first = script.scenes[0]["elements"][0]["id"]
+    line_review(session=maya, line_id=first, grade="again")
+    detail = parent.get(f"/admin/sessions_app/rehearsalsession/{maya.pk}/change/").content.decode()
+    assert "<svg" in detail and "Lines learnt, scene by scene" in detail
+    assert "I will not go to the party tonight." in detail and "missed once" in detail
+    assert "Strictness: Word-perfect" in detail
