@@ -4,6 +4,22 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def grade_earlier_attempts(apps, schema_editor):
+    """Attempts made before the ladder become grades, so "learnt" and the most-missed lines keep
+    their history (graded by score as listen mode grades now: every word right is "got it")."""
+    from sessions_app.ladder import grade_for_score
+
+    attempt_model, grade_model = apps.get_model("sessions_app", "LineAttempt"), apps.get_model("sessions_app", "LineGrade")
+    batch = []
+    for attempt in attempt_model.objects.order_by("id").iterator(chunk_size=2000):
+        batch.append(grade_model(session_id=attempt.session_id, line_id=attempt.line_id, attempt_id=attempt.pk,
+                                 grade=grade_for_score(attempt.score), rung=0, created_at=attempt.created_at))
+        if len(batch) >= 2000:
+            grade_model.objects.bulk_create(batch)
+            batch = []
+    grade_model.objects.bulk_create(batch)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -66,4 +82,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('session', 'day'), name='one_row_per_practice_day')],
             },
         ),
+        migrations.RunPython(grade_earlier_attempts, migrations.RunPython.noop),
     ]
