@@ -106,4 +106,14 @@ def test_a_teen_runs_todays_practice_with_lines_at_their_rungs_and_sees_the_char
     assert "hidden-line" in first.get_attribute("class")
     second = page.locator(f'#script-view li[data-line-id="{lines[1]}"] .text').inner_text()
     assert second == shown_at(texts[lines[1]], 2)
+    # Tap-to-continue grades too: Maya opens the scene, taps Continue, and says she missed it.
+    page.click("#play-button")
+    page.wait_for_selector("#continue-button:not([disabled])")
+    page.click("#continue-button")
+    page.click(f'#script-view li[data-line-id="{lines[0]}"] .grade-again')
+    page.wait_for_selector("text=now at “First letters”")
+    page.click("#play-button")
+    from sessions_app.models import LineCard
+
+    assert LineCard.objects.get(session=session, line_id=lines[0]).rung == 2
     assert outside == []
