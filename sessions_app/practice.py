@@ -18,7 +18,7 @@ from fsrs import Card, Rating, Scheduler
 from runthru_site.errors import NotFound, UserError
 from scripts_app.selectors import is_user_line, script_element_by_id
 
-from . import ladder
+from . import ladder, limits
 from .models import LineAttempt, LineCard, LineGrade, PracticeDay, RehearsalSession
 from .progress import attempt_get
 
@@ -94,6 +94,10 @@ def line_grade(*, session: RehearsalSession, line_id, grade=None, attempt_id=Non
     if not isinstance(seconds, int) or not 0 <= seconds <= MAX_SECONDS_PER_GRADE:
         raise UserError(f"Seconds must be between 0 and {MAX_SECONDS_PER_GRADE}.", code="bad_practice")
     now = now or timezone.now()
+    recent = LineGrade.objects.filter(session=session, created_at__gt=now - limits.GRADES_WINDOW, attempt=None)
+    if recent.count() >= limits.GRADES_PER_SESSION:
+        raise UserError("You're going a bit fast! Wait a few seconds, then carry on.", code="too_many_grades",
+                        status=429, details={"retry_after": int(limits.GRADES_WINDOW.total_seconds())})
     with transaction.atomic():
         graded = line_review(session=session, line_id=line_id, grade=grade, attempt=attempt, now=now)
         practice_time_add(session=session, seconds=seconds, now=now)

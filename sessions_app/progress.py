@@ -23,6 +23,7 @@ LEARNT_STREAK = 3
 GOT_IT = (GOOD, EASY)
 MISSES = (AGAIN, HARD)  # "nearly" is a miss too: a word was dropped
 HISTORY_DAYS = 60
+GRADES_READ = 20_000  # months of daily practice of a long part
 MISSED_WORDS_FROM = 500  # the newest attempts the missed words are counted from
 
 
@@ -67,6 +68,12 @@ def _my_lines(session: RehearsalSession):
                 yield i, title, e
 
 
+def _recent_grades(session: RehearsalSession, *fields) -> list[tuple]:
+    """The newest GRADES_READ grades, oldest first: "learnt" only needs each line's last three."""
+    rows = LineGrade.objects.filter(session=session).order_by("-created_at", "-id").values_list(*fields)
+    return list(reversed(rows[:GRADES_READ]))
+
+
 def _learnt(grades: list[str]) -> bool:
     tail = grades[-LEARNT_STREAK:]
     return len(tail) == LEARNT_STREAK and all(g in GOT_IT for g in tail)
@@ -79,7 +86,7 @@ def session_progress(session: RehearsalSession) -> tuple[list[SceneProgress], li
     for line_id, score in rows:
         scores.setdefault(line_id, []).append(score)
     grades: dict[str, list[str]] = {}
-    for line_id, grade in LineGrade.objects.filter(session=session).values_list("line_id", "grade"):
+    for line_id, grade in _recent_grades(session, "line_id", "grade"):
         grades.setdefault(line_id, []).append(grade)
     cards = {c.line_id: c for c in LineCard.objects.filter(session=session)}
     scenes: dict[int, SceneProgress] = {
@@ -120,9 +127,8 @@ def daily_history(session: RehearsalSession, *, today: date | None = None) -> li
     first = today - timedelta(days=HISTORY_DAYS - 1)
     minutes = {d.day: d.seconds / 60 for d in PracticeDay.objects.filter(session=session, day__gte=first)}
     scene_of = {e["id"]: i for i, _t, e in _my_lines(session)}
-    log = [(line_id, grade, timezone.localdate(at)) for line_id, grade, at in
-           LineGrade.objects.filter(session=session).order_by("created_at", "id").values_list(
-               "line_id", "grade", "created_at")]
+    log = [(line_id, grade, timezone.localdate(at))
+           for line_id, grade, at in _recent_grades(session, "line_id", "grade", "created_at")]
     active = [d for d in [*minutes, *(day for _l, _g, day in log)] if first <= d <= today]
     if not active:
         return []

@@ -15,10 +15,12 @@ let shownAt = 0;
 
 function when(iso) {
   const due = new Date(iso);
-  const days = Math.round((due - new Date()) / 86400000);
+  const tomorrow = new Date();
+  tomorrow.setDate(tomorrow.getDate() + 1);
   const time = due.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  if (due <= new Date()) return "now";
   if (due.toDateString() === new Date().toDateString()) return `today at ${time}`;
-  if (days <= 1) return `tomorrow at ${time}`;
+  if (due.toDateString() === tomorrow.toDateString()) return `tomorrow at ${time}`;
   return `on ${due.toLocaleDateString([], { weekday: "long", day: "numeric", month: "long" })}`;
 }
 

@@ -5,6 +5,7 @@ answered in the error shape."""
 import pytest
 
 from scripts_app.services import script_create
+from sessions_app import limits
 from sessions_app.models import LineAttempt, LineGrade, RehearsalSession
 
 from .api_helpers import assert_error
@@ -108,3 +109,11 @@ def test_the_practice_length_is_a_setting(api, session):
     assert api.patch(f"/api/sessions/{session['id']}", {"practice_minutes": 5}, format="json").status_code == 200
     assert api.get(f"/api/sessions/{session['id']}/practice").json()["minutes"] == 5
     assert_error(api.patch(f"/api/sessions/{session['id']}", {"practice_minutes": 0}, format="json"), 400)
+
+
+def test_grading_faster_than_anyone_taps_is_slowed_down(api, session, play, monkeypatch):
+    monkeypatch.setattr(limits, "GRADES_PER_SESSION", 2)
+    for _ in range(2):
+        assert grade(api, session, ids(play)[0], {"grade": "good"}).status_code == 201
+    assert_error(grade(api, session, ids(play)[0], {"grade": "good"}), 429, "too_many_grades")
+    assert LineGrade.objects.count() == 2
