@@ -1,5 +1,5 @@
-"""GET /api/sessions/{id}/progress (lines learnt, rungs, schedule, daily history, most missed),
-its picture (progress/chart.svg), and the learnt rule following the strictness."""
+"""GET /api/sessions/{id}/progress: lines learnt, rungs, schedule, daily history and most-missed lines, and
+the learnt rule following the strictness."""
 
 import io
 
@@ -100,21 +100,6 @@ def test_the_progress_has_a_day_by_day_history_and_the_five_most_missed_lines(ap
     assert missed[0]["text"].startswith("I will not go")
 
 
-def test_the_progress_picture_is_an_svg_with_the_missed_words(api, session, play, hears):
-    hears("i will not go to the party")
-    say(api, session, first_line(play))
-    url = progress(api, session)["chart_url"]
-    response = api.get(url)
-    assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml")
-    svg = response.content.decode()
-    assert svg.startswith("<svg") and "Lines learnt, scene by scene" in svg and "Minutes practised" in svg
-    assert "whatever, my, father, says" in svg and "http" not in svg.replace("http://www.w3.org/2000/svg", "")
-
-
 def test_a_strictness_that_is_not_one_of_the_three_is_refused(api, session):
     assert_error(api.patch(f"/api/sessions/{session['id']}", {"strictness": "lenient"}, format="json"), 400,
                  "bad_strictness")
-
-
-def test_the_progress_of_an_unknown_rehearsal_is_a_404(api):
-    assert_error(api.get("/api/sessions/00000000-0000-0000-0000-000000000000/progress/chart.svg"), 404)
