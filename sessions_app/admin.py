@@ -1,14 +1,17 @@
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import path
+from django.utils.safestring import mark_safe
 
 from . import limits
 from .admin_login import LimitedAdminLoginForm
 from .attempts import recordings_purge
 from .cues import cue_recordings_purge
 from .models import AccessPin, ApiToken, KnownDevice, RehearsalSession, SignInFailure
-from .progress import progress_summary, session_progress
+from .progress import daily_history, most_missed, progress_summary, session_progress
+from .progress_chart import progress_svg
 from .signin import PIN_RULE, lockouts_clear, new_devices_wait, pin_is_valid_new, pin_set
 
 admin.site.login_form = LimitedAdminLoginForm
@@ -116,8 +119,17 @@ class RehearsalSessionAdmin(admin.ModelAdmin):
     list_display = ["script", "user_role", "lines_learnt", "tts_engine", "current_scene_index",
                     "current_line_index", "last_accessed_at"]
     list_filter = ["script", "user_role", "tts_engine"]
-    readonly_fields = ["created_at", "last_accessed_at", "lines_learnt_by_scene"]
+    readonly_fields = ["created_at", "last_accessed_at", "lines_learnt_by_scene", "progress_picture"]
     actions = ["purge_recordings", "purge_cue_recordings"]
+
+    @admin.display(description="progress")
+    def progress_picture(self, obj):
+        if obj.pk is None:
+            return "-"
+        scenes, _ = session_progress(obj)
+        # progress_svg escapes every piece of the script it draws, so the picture is safe inline.
+        svg = mark_safe(progress_svg(scenes, daily_history(obj), most_missed(obj)))  # noqa: S308
+        return render_to_string("admin/sessions_app/progress_chart.html", {"svg": svg, "session": obj})
 
     @admin.display(description="lines learnt")
     def lines_learnt(self, obj):

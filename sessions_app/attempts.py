@@ -16,13 +16,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from runthru_site.errors import NotFound, UserError
-from scripts_app.selectors import is_user_line, script_element_by_id
+from runthru_site.errors import UserError
 from tts_app.cache import write_file_atomic
 
 from . import limits
+from .ladder import grade_for_score
 from .listening import SAMPLE_RATE, check_line
 from .models import LineAttempt, RehearsalSession
+from .practice import line_review, my_line
 
 
 class TooManyAttempts(UserError):
@@ -67,14 +68,12 @@ def _check_rate(device_id: int | None) -> None:
 
 
 def attempt_record(*, session: RehearsalSession, line_id, data: bytes, device_id: int | None = None) -> LineAttempt:
-    """Hear one attempt at one of the teen's lines and save the result (and the recording, if kept)."""
-    element = script_element_by_id(session.script, line_id) if isinstance(line_id, str) else None
-    if element is None or element.get("type") != "dialogue":
-        raise NotFound("That line isn't in this script.", code="unknown_line")
-    if not is_user_line(element, session.user_role):
-        raise UserError("That line belongs to another character, not to you.", code="not_your_line")
+    """Hear one attempt at one of the teen's lines and save the result (and the recording, if kept);
+    its grade moves the line on the ladder and in the schedule."""
+    element = my_line(session, line_id)
     _check_rate(device_id)
-    result = check_line(data, element["text"], _scene_context(session, line_id))  # slow: no transaction here
+    result = check_line(data, element["text"], _scene_context(session, line_id),
+                        session.strictness)  # slow: no transaction here
     recording = ""
     if session.keep_recordings:
         recording = f"{session.pk}/{uuid.uuid4().hex}.wav"
@@ -87,6 +86,7 @@ def attempt_record(*, session: RehearsalSession, line_id, data: bytes, device_id
             words=[{"word": w.word, "status": w.status} for w in result.words], duration=result.duration,
             device_id=device_id, recording=recording,
         )
+        line_review(session=session, line_id=line_id, grade=grade_for_score(attempt.score), attempt=attempt)
         if recording:
             # Only the last recording of each line is kept.
             older = LineAttempt.objects.filter(session=session, line_id=line_id).exclude(pk=attempt.pk)

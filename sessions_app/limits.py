@@ -50,3 +50,8 @@ PROGRESS_STREAMS_PER_DEVICE = 4
 # stays well inside, a runaway script cannot keep both cores busy.
 ATTEMPTS_PER_DEVICE = 30
 ATTEMPTS_WINDOW = timedelta(minutes=1)
+
+# Grades of one rehearsal's lines: 120 a minute (a teen tapping "got it" every second stays
+# inside); it keeps a runaway client from filling the grade log the progress is read from.
+GRADES_PER_SESSION = 120
+GRADES_WINDOW = timedelta(minutes=1)

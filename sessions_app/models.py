@@ -2,6 +2,8 @@ import uuid
 
 from django.db import models
 
+from . import strictness
+
 
 class AccessPin(models.Model):
     """The one PIN a parent sets for the teen (stored hashed, like a password)."""
@@ -83,6 +85,9 @@ class RehearsalSession(models.Model):
     scene_runs = models.JSONField(default=dict, blank=True)
     # Opt-in: keep the teen's last recording of each line so they can hear themselves.
     keep_recordings = models.BooleanField(default=False)
+    strictness = models.CharField(max_length=16, choices=strictness.CHOICES, default=strictness.DEFAULT,
+                                  help_text="How listen mode marks a line, and so when a line counts as learnt.")
+    practice_minutes = models.PositiveSmallIntegerField(default=10, help_text="About how long Today's practice lasts.")
     # line id -> take of each line a parent recorded (CueRecording), kept with them in one
     # transaction: every audio request reads this row anyway, so lines nobody recorded cost no query.
     recorded_cues = models.JSONField(default=dict, blank=True, editable=False)
@@ -117,6 +122,59 @@ class LineAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_id}: {self.score:.0%}"
+
+
+class LineCard(models.Model):
+    """One of the teen's lines in this rehearsal: its rung on the ladder and its review schedule.
+
+    Written only under select_for_update, one grade at a time, so two devices grading the
+    same line both count."""
+
+    session = models.ForeignKey(RehearsalSession, on_delete=models.CASCADE, related_name="cards")
+    line_id = models.CharField(max_length=64)
+    rung = models.PositiveSmallIntegerField(default=0)
+    due = models.DateTimeField(db_index=True)
+    fsrs = models.JSONField(default=dict, help_text="The scheduler's card (fsrs.Card.to_dict()).")
+    reviews = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "line_id"], name="one_card_per_line")]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: rung {self.rung}"
+
+
+class LineGrade(models.Model):
+    """One grade of one line, never changed: the history the chart and "learnt" are read from."""
+
+    session = models.ForeignKey(RehearsalSession, on_delete=models.CASCADE, related_name="grades")
+    line_id = models.CharField(max_length=64)
+    grade = models.CharField(max_length=5)
+    rung = models.PositiveSmallIntegerField(help_text="The rung the line was tried at.")
+    # A listen-mode attempt is graded once, however many devices send it.
+    attempt = models.OneToOneField(LineAttempt, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="grade")
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["session", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.grade}"
+
+
+class PracticeDay(models.Model):
+    """Seconds practised on one day, for the minutes-per-day chart."""
+
+    session = models.ForeignKey(RehearsalSession, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    seconds = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["session", "day"], name="one_row_per_practice_day")]
 
 
 class CueRecording(models.Model):

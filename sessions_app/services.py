@@ -14,8 +14,10 @@ from tts_app.jobs import jobs_follow
 from tts_app.selectors import castable_voice_ids, engine_checked, engine_voice_required
 from tts_app.services import default_voice_assignments, engine_for_new_session
 
+from . import strictness
 from .attempts import recordings_purge
 from .models import RehearsalSession
+from .practice import practice_day_add
 
 
 def _check_role(script: Script, role) -> str:
@@ -117,6 +119,7 @@ def session_update(*, session: RehearsalSession, **changes) -> RehearsalSession:
             raise UserError("Practice time must be between 0 and 3600 seconds at a time.", code="bad_practice")
         session.practice_seconds += add
         fields.append("practice_seconds")
+        practice_day_add(session=session, seconds=add)
     if "completed_scene_index" in changes:
         idx = changes["completed_scene_index"]
         if not isinstance(idx, int) or not 0 <= idx < len(script.scenes):
@@ -125,6 +128,15 @@ def session_update(*, session: RehearsalSession, **changes) -> RehearsalSession:
         runs[str(idx)] = runs.get(str(idx), 0) + 1
         session.scene_runs = runs
         fields.append("scene_runs")
+    if "strictness" in changes:
+        session.strictness = strictness.checked(changes["strictness"])
+        fields.append("strictness")
+    if "practice_minutes" in changes:
+        minutes = changes["practice_minutes"]
+        if not isinstance(minutes, int) or not 1 <= minutes <= 120:
+            raise UserError("Practice time must be between 1 and 120 minutes.", code="bad_practice_minutes")
+        session.practice_minutes = minutes
+        fields.append("practice_minutes")
     if "keep_recordings" in changes:
         keep = changes["keep_recordings"]
         if not isinstance(keep, bool):

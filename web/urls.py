@@ -2,12 +2,13 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from .api.attempts import AttemptAudioView, AttemptsView, AttemptView, ProgressView
+from .api.attempts import AttemptAudioView, AttemptsView, AttemptView
 from .api.audio import AudioLineView
 from .api.auth import LogoutView, VerifyPinView
 from .api.cues import CueRecordingsView, CueRecordingView
 from .api.health import HealthView
 from .api.jobs import GenerateView, JobView
+from .api.practice import PracticeGradeView, PracticeView, ProgressChartView, ProgressView
 from .api.scripts import ScriptViewSet
 from .api.sessions import SessionViewSet
 from .api.tts import SynthesizeView, VoiceListView, VoicePreviewView
@@ -35,6 +36,11 @@ urlpatterns = [
     re_path(r"^sessions/(?P<pk>[^/]+)/attempts/(?P<attempt_id>[^/]+)/audio$", AttemptAudioView.as_view(),
             name="session-attempt-audio"),
     re_path(r"^sessions/(?P<pk>[^/]+)/progress/?$", ProgressView.as_view(), name="session-progress"),
+    re_path(r"^sessions/(?P<pk>[^/]+)/progress/chart\.svg$", ProgressChartView.as_view(),
+            name="session-progress-chart"),
+    re_path(r"^sessions/(?P<pk>[^/]+)/practice/?$", PracticeView.as_view(), name="session-practice"),
+    re_path(r"^sessions/(?P<pk>[^/]+)/practice/(?P<line_id>[^/]+)/?$", PracticeGradeView.as_view(),
+            name="session-practice-grade"),
     re_path(r"^sessions/(?P<pk>[^/]+)/recordings/?$", CueRecordingsView.as_view(), name="session-cue-recordings"),
     re_path(r"^sessions/(?P<pk>[^/]+)/lines/(?P<line_id>[^/]+)/recording/?$", CueRecordingView.as_view(),
             name="session-cue-recording"),

@@ -7,9 +7,9 @@ with pocketsphinx, `align` compares the words with the script.
 
 from .align import WordResult, align_words, score_words
 from .audio import MAX_ATTEMPT_BYTES, MAX_ATTEMPT_SECONDS, SAMPLE_RATE, AudioRejected, decode_attempt
-from .check import LineCheck, check_line
+from .check import LineCheck, check_heard, check_line
 
 __all__ = [
     "MAX_ATTEMPT_BYTES", "MAX_ATTEMPT_SECONDS", "SAMPLE_RATE", "AudioRejected", "LineCheck", "WordResult",
-    "align_words", "check_line", "decode_attempt", "score_words",
+    "align_words", "check_heard", "check_line", "decode_attempt", "score_words",
 ]

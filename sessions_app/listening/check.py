@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..strictness import WORD_PERFECT, counted_words
 from .align import WordResult, align_words, score_words, words_of
 from .audio import SAMPLE_RATE, decode_attempt
 from .recognise import known, recognise
@@ -49,14 +50,26 @@ def _align_with_unknown(expected: list[str], heard: list[str]) -> list[WordResul
     return out
 
 
-def check_samples(samples: np.ndarray, expected_text: str, context_texts: list[str] = ()) -> LineCheck:
+def check_samples(samples: np.ndarray, expected_text: str, context_texts: list[str] = (),
+                  strictness: str = WORD_PERFECT) -> LineCheck:
     heard = recognise(samples, expected_text, context_texts)
-    expected = words_of(expected_text)
-    words = _align_with_unknown(expected, words_of(heard))
+    return _checked(heard, expected_text, samples, strictness)
+
+
+def check_heard(heard: str, expected_text: str, strictness: str = WORD_PERFECT) -> LineCheck:
+    """Mark words already heard (no audio): what the strictness settings are tested with."""
+    return _checked(heard, expected_text, np.zeros(0, dtype=np.float32), strictness)
+
+
+def _checked(heard: str, expected_text: str, samples: np.ndarray, strictness: str) -> LineCheck:
+    # The recogniser heard the line as written; only the marking follows the strictness.
+    expected = counted_words(words_of(expected_text), strictness)
+    words = _align_with_unknown(expected, counted_words(words_of(heard), strictness))
     return LineCheck(score=round(score_words(words), 3), heard=heard, words=words,
                      duration=round(samples.size / SAMPLE_RATE, 2), samples=samples)
 
 
-def check_line(data: bytes, expected_text: str, context_texts: list[str] = ()) -> LineCheck:
+def check_line(data: bytes, expected_text: str, context_texts: list[str] = (),
+               strictness: str = WORD_PERFECT) -> LineCheck:
     """Decode a recorded attempt (checked first, AudioRejected if bad) and check it against the line."""
-    return check_samples(decode_attempt(data), expected_text, context_texts)
+    return check_samples(decode_attempt(data), expected_text, context_texts, strictness)

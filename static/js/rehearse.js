@@ -1,5 +1,6 @@
 import { announce, api, csrfToken, el, formatDuration, goToSignIn, hideNotice, showError, showNotice } from "./api.js";
 import { JobFollower } from "./job_follow.js";
+import { firstLetters, offerGrade, shownAt } from "./ladder.js";
 import { Listener } from "./listen.js";
 import { micProblem, recordingName } from "./microphone.js";
 
@@ -35,7 +36,7 @@ const follower = new JobFollower({ onChange: () => generationChanged() });
 
 const SETTINGS_KEY = "runthru-rehearse-settings";
 const defaults = {
-  advance: "tap", gapMult: 1, display: "full", readerDelay: 0, speed: 1, cueOnly: false, loop: "off",
+  advance: "tap", gapMult: 1, display: "ladder", readerDelay: 0, speed: 1, cueOnly: false, loop: "off",
   listen: false, drill: false,
 };
 let settings = { ...defaults, ...safeJson(localStorage.getItem(SETTINGS_KEY)) };
@@ -96,8 +97,8 @@ async function load() {
   ui.sceneSelect.value = String(sceneIdx);
   applySettingsToControls();
   ui.keepRecordings.checked = Boolean(session.keep_recordings);
-  loadProgress();
   follower.follow(session.job);
+  await loadProgress(); // the rungs decide how each line looks
   showAudioState();
   renderScene();
   renderRecord();
@@ -163,14 +164,19 @@ function renderRecord() {
 }
 
 // --- drawing the scene ----------------------------------------------------------
-function firstLetters(text) {
-  return text.replace(/([\p{L}\p{N}])[\p{L}\p{N}'’-]*/gu, "$1");
+// "ladder": each line as much as its rung on the ladder shows; the other settings force one look for all.
+const LADDER_LOOKS = ["full", "words", "letters", "hidden"];
+function displayOf(element) {
+  if (settings.display !== "ladder") return settings.display;
+  return LADDER_LOOKS[(progress.lines.get(element.id) || {}).rung || 0];
 }
 
 function lineText(element) {
   if (!isMine(element)) return element.text;
-  if (settings.display === "letters") return firstLetters(element.text);
-  if (settings.display === "hidden") return "";
+  const look = displayOf(element);
+  if (look === "words") return shownAt(element.text, 1);
+  if (look === "letters") return firstLetters(element.text);
+  if (look === "hidden") return "";
   return element.text;
 }
 
@@ -197,7 +203,7 @@ function renderScene() {
     item.append(header);
     if (e.direction) item.append(el("p", { class: "stage inline" }, `(${e.direction})`));
     const text = el("p", { class: "text" }, lineText(e));
-    if (isMine(e) && settings.display === "hidden") {
+    if (isMine(e) && displayOf(e) === "hidden") {
       text.classList.add("hidden-line");
       text.append(el("span", { class: "placeholder" }, "Your line — hold Peek to see it"));
     }
@@ -219,7 +225,7 @@ function highlight(scroll = true) {
   node.classList.add("current");
   node.setAttribute("aria-current", "step");
   const e = elements()[lineIdx];
-  ui.peek.hidden = !(isMine(e) && settings.display !== "full");
+  ui.peek.hidden = !(isMine(e) && displayOf(e) !== "full");
   if (scroll) node.scrollIntoView({ block: "center", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
 }
 
@@ -233,7 +239,7 @@ function setPeek(on) {
     text.classList.remove("hidden-line");
   } else {
     const replacement = el("p", { class: "text" }, lineText(e));
-    if (settings.display === "hidden") {
+    if (displayOf(e) === "hidden") {
       replacement.classList.add("hidden-line");
       replacement.append(el("span", { class: "placeholder" }, "Your line — hold Peek to see it"));
     }
@@ -486,6 +492,7 @@ async function run(my) {
         : "Your line! Say it, then press Continue (or Space).";
       announce("Your line.");
       if (!(await waitForMe(e, my))) return;
+      if (settings.advance === "tap") gradeAfterTap(e, lineIdx);
       ui.status.textContent = "";
       if (settings.readerDelay > 0 && !(await pause(settings.readerDelay * 1000, my))) return;
     } else if (isSpoken(e) && (!settings.cueOnly || isCue(lineIdx))) {
@@ -611,6 +618,13 @@ function renderProgress() {
 }
 
 const learnt = (e) => Boolean((progress.lines.get(e.id) || {}).learnt);
+
+// After a tap the teen grades the line themselves; the rung shows next time the scene is drawn.
+function gradeAfterTap(e, index) {
+  offerGrade($(`line-${index}`), session.id, e.id, (result) => {
+    progress.lines.set(e.id, { ...(progress.lines.get(e.id) || { line_id: e.id }), rung: result.rung });
+  });
+}
 
 /** In drill mode: my lines not yet learnt, and the cue right before each. */
 function inDrill(index) {

@@ -9,10 +9,10 @@ from rest_framework.views import APIView
 from runthru_site.errors import NotFound
 from sessions_app.attempts import attempt_delete, attempt_record, recording_path
 from sessions_app.listening import MAX_ATTEMPT_BYTES, AudioRejected
-from sessions_app.progress import attempt_get, attempt_list, session_progress
+from sessions_app.progress import attempt_get, attempt_list
 from sessions_app.selectors import session_get
 
-from .serializers import AttemptCreateSerializer, AttemptSerializer, ErrorSerializer, ProgressSerializer
+from .serializers import AttemptCreateSerializer, AttemptSerializer, ErrorSerializer
 
 
 def _upload_bytes(upload) -> bytes:
@@ -72,11 +72,3 @@ class AttemptAudioView(APIView):
         response = FileResponse(handle, content_type="audio/wav")
         response["Cache-Control"] = "private, no-store"
         return response
-
-
-class ProgressView(APIView):
-    @extend_schema(responses={200: ProgressSerializer, 404: ErrorSerializer},
-                   summary="Lines learnt: per scene, and per line best and latest score")
-    def get(self, request, pk: str):
-        scenes, lines = session_progress(session_get(pk))
-        return Response(ProgressSerializer({"scenes": scenes, "lines": lines}).data)

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from scripts_app.parsing import FORMATS
 from scripts_app.selectors import script_summary
 from sessions_app.cue_selectors import cue_takes
+from sessions_app.ladder import RUNGS
 from sessions_app.selectors import (
     script_rehearsal_ready,
     session_audio_readiness,
@@ -18,6 +19,7 @@ from sessions_app.selectors import (
     session_is_user_line,
     session_job,
 )
+from sessions_app.strictness import NAMES as STRICTNESS_NAMES
 from tts_app.eta import time_left_words
 from tts_app.models import GenerationJob
 from tts_app.selectors import job_failures, voice_clues
@@ -154,6 +156,10 @@ class SessionUpdateSerializer(serializers.Serializer):
     practice_seconds_add = serializers.IntegerField(required=False, min_value=0, max_value=3600)
     completed_scene_index = serializers.IntegerField(required=False, min_value=0, max_value=100000)
     keep_recordings = serializers.BooleanField(required=False)
+    strictness = serializers.CharField(required=False, max_length=16,
+                                       help_text="word_perfect, close or gist: how listen mode marks a line")
+    practice_minutes = serializers.IntegerField(required=False, min_value=1, max_value=120,
+                                                help_text="About how long Today's practice lasts")
 
 
 class AudioReadinessSerializer(serializers.Serializer):
@@ -186,6 +192,10 @@ class SessionStateSerializer(serializers.Serializer):
     scene_runs = serializers.DictField(child=serializers.IntegerField())
     job = serializers.SerializerMethodField(help_text="The newest job making this rehearsal's audio, if any")
     keep_recordings = serializers.BooleanField()
+    strictness = serializers.ChoiceField(choices=STRICTNESS_NAMES, help_text=(
+        "How listen mode marks a line: word_perfect (every word as written), close (contractions and "
+        "filler forgiven) or gist (the meaning words in order)."))
+    practice_minutes = serializers.IntegerField()
     recorded_cues = serializers.SerializerMethodField(
         help_text="Lines a parent recorded for this rehearsal: line id -> take. The audio URL with "
                   "&take= plays the recording instead of the chosen voice.")
@@ -320,12 +330,39 @@ class AttemptSerializer(serializers.Serializer):
         return reverse("session-attempt-audio", kwargs={"pk": attempt.session_id, "attempt_id": attempt.pk})
 
 
+RUNG_HELP = "0 full text, 1 first few words, 2 first letters, 3 cue only"
+
+
 class LineProgressSerializer(serializers.Serializer):
     line_id = serializers.CharField()
     attempts = serializers.IntegerField()
     best = serializers.FloatField(allow_null=True)
     latest = serializers.FloatField(allow_null=True)
-    learnt = serializers.BooleanField(help_text="The last three attempts all scored 0.9 or more.")
+    learnt = serializers.BooleanField(help_text='The last three grades were "got it": in listen mode, every word '
+                                                'the strictness counts.')
+    rung = serializers.IntegerField(min_value=0, max_value=3, help_text=RUNG_HELP)
+    rung_name = serializers.SerializerMethodField()
+    due = serializers.DateTimeField(allow_null=True, help_text="When the line is next due; null if never tried.")
+    reviews = serializers.IntegerField(help_text="Grades so far (taps and listen-mode tries).")
+
+    def get_rung_name(self, line) -> str:
+        return RUNGS[line.rung]
+
+
+class DayProgressSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    minutes = serializers.FloatField()
+    learnt_by_scene = serializers.ListField(child=serializers.IntegerField(),
+                                            help_text="Lines learnt at the end of the day, by scene index.")
+
+
+class MissedLineSerializer(serializers.Serializer):
+    line_id = serializers.CharField()
+    scene_index = serializers.IntegerField()
+    text = serializers.CharField()
+    misses = serializers.IntegerField(help_text='"Missed" and "nearly" grades.')
+    missed_words = serializers.ListField(child=serializers.CharField(),
+                                         help_text="Words dropped or changed most often in listen mode.")
 
 
 class SceneProgressSerializer(serializers.Serializer):
@@ -336,8 +373,59 @@ class SceneProgressSerializer(serializers.Serializer):
 
 
 class ProgressSerializer(serializers.Serializer):
+    strictness = serializers.ChoiceField(choices=STRICTNESS_NAMES)
     scenes = SceneProgressSerializer(many=True)
     lines = LineProgressSerializer(many=True)
+    history = DayProgressSerializer(many=True, help_text="Each day from the first practised (60 days at most).")
+    most_missed = MissedLineSerializer(many=True, help_text="The five lines missed most often.")
+    chart_url = serializers.CharField(help_text="The same as a picture (SVG made on the server).")
+
+
+# --- Today's practice -----------------------------------------------------------------
+class PracticeLineSerializer(serializers.Serializer):
+    line_id = serializers.CharField()
+    scene_index = serializers.IntegerField()
+    scene_title = serializers.CharField()
+    text = serializers.CharField(help_text="The whole line, for after the tap.")
+    rung = serializers.IntegerField(min_value=0, max_value=3, help_text=RUNG_HELP)
+    rung_name = serializers.SerializerMethodField()
+    shown = serializers.CharField(allow_blank=True, help_text="The line as shown at its rung.")
+    due = serializers.DateTimeField(allow_null=True, help_text="Null for a line never tried.")
+    new = serializers.BooleanField()
+    cue_character = serializers.CharField(allow_null=True)
+    cue_text = serializers.CharField(allow_null=True, help_text="The line before it; null at the start of a scene.")
+    seconds = serializers.IntegerField(help_text="About how long it takes.")
+
+    def get_rung_name(self, line) -> str:
+        return RUNGS[line.rung]
+
+
+class PracticeSerializer(serializers.Serializer):
+    minutes = serializers.IntegerField(help_text="The practice length the rehearsal is set to.")
+    seconds = serializers.IntegerField(help_text="About how long these lines take.")
+    lines = PracticeLineSerializer(many=True, help_text="Due lines, weakest first, then a few new ones.")
+    due_left = serializers.IntegerField(help_text="Due now but beyond the practice length.")
+    new_left = serializers.IntegerField(help_text="Lines never tried that are still to come.")
+    next_due = serializers.DateTimeField(allow_null=True, help_text="The next review after these lines.")
+
+
+class GradeCreateSerializer(serializers.Serializer):
+    grade = serializers.CharField(required=False, max_length=10,
+                                  help_text="again (missed), hard (nearly), good (got it) or easy")
+    attempt_id = serializers.IntegerField(required=False, min_value=1,
+                                          help_text="Or: a listen-mode attempt at this line, graded by its score")
+    seconds = serializers.IntegerField(required=False, min_value=0, max_value=600, default=0,
+                                       help_text="Time spent on the line, added to today's practice")
+
+
+class GradedSerializer(serializers.Serializer):
+    line_id = serializers.CharField()
+    grade = serializers.CharField()
+    rung_before = serializers.IntegerField(help_text="The rung it was tried at.")
+    rung = serializers.IntegerField(help_text=RUNG_HELP)
+    due = serializers.DateTimeField(help_text="When it is due again.")
+    reviews = serializers.IntegerField()
+    attempt_id = serializers.IntegerField(allow_null=True)
 
 
 # --- a parent reads the cues -------------------------------------------------------

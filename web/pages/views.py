@@ -41,3 +41,8 @@ class CastPage(Page):
 class RehearsePage(Page):
     template_name = "pages/rehearse.html"
     page = "rehearse"
+
+
+class PracticePage(Page):
+    template_name = "pages/practice.html"
+    page = "practice"
