@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.http import HttpResponse
 
+from runthru_site.body_limits import body_limit
 from runthru_site.errors import too_large_body
 
 from .errors import error_response
 
 log = logging.getLogger(__name__)
-
-VOICE_UPLOAD_PATH = "/api/tts/voices"
-SCRIPT_UPLOAD_PATH = "/api/scripts"
 
 
 def _is_api(request) -> bool:
@@ -30,11 +27,7 @@ class ApiBodyLimitMiddleware:
 
     def __call__(self, request):
         if _is_api(request):
-            limit = settings.RUNTHRU_MAX_BODY_BYTES
-            if request.path.rstrip("/") == VOICE_UPLOAD_PATH:
-                limit = settings.RUNTHRU_MAX_VOICE_BYTES
-            elif request.path.rstrip("/") == SCRIPT_UPLOAD_PATH and request.content_type == "multipart/form-data":
-                limit = settings.RUNTHRU_MAX_DOCUMENT_BYTES  # a text file is held to the text limit when read
+            limit = body_limit(request.path, request.content_type or "")
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
