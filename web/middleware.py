@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse
 
 from runthru_site.body_limits import body_limit
 from runthru_site.errors import too_large_body
 
-from .errors import error_response
+from .errors import error_response, suspicious_response
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,8 @@ class ApiErrorMiddleware:
         return response
 
     def process_exception(self, request, exception):
+        if _is_api(request) and isinstance(exception, SuspiciousOperation):
+            return suspicious_response(exception)
         if _is_api(request):
             log.exception("Unhandled error on %s", request.path)
             return error_response(500, "server_error", "Something went wrong on our side. Please try again.")
