@@ -9,7 +9,7 @@ from scripts_app.services import script_create
 from sessions_app import limits
 from sessions_app.attempts import recording_path, recordings_purge
 from sessions_app.models import LineAttempt
-from tests.speech import bad_recordings, mp4_bytes, padded, speak, wav_bytes, webm_bytes
+from tests.speech import bad_recordings, mp4_bytes, mp4_with_an_odd_encoder_tag, padded, speak, wav_bytes, webm_bytes
 
 from .api_helpers import assert_error
 
@@ -130,6 +130,13 @@ def test_a_device_sending_too_fast_is_told_to_wait(api, session, play, said_righ
     response = post(api, session, line_ids(play)[0], said_right)
     assert_error(response, 429, "too_many_attempts")
     assert int(response["Retry-After"]) >= 1
+
+
+def test_recordings_we_could_not_read_count_against_the_limit_too(api, session, play, said_right, monkeypatch):
+    monkeypatch.setattr(limits, "ATTEMPTS_PER_DEVICE", 2)
+    for _ in range(2):
+        assert_error(post(api, session, line_ids(play)[0], mp4_with_an_odd_encoder_tag(), "attempt.mp4"), 400)
+    assert_error(post(api, session, line_ids(play)[0], said_right), 429, "too_many_attempts")
 
 
 def test_kept_recordings_play_back_in_their_own_session_only_and_go_with_it(api, session, play, said_right,
