@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 from django.core.exceptions import (
     PermissionDenied,
     RequestDataTooBig,
@@ -72,7 +74,21 @@ def suspicious_response(exc: SuspiciousOperation) -> JsonResponse:
     return error_response(*_suspicious(exc))
 
 
+DISK_FULL = (507, "disk_full", "This computer's disk is full, so we couldn't save that. "
+                                "Ask a parent to free up some space, then try again.")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def disk_full_response() -> JsonResponse:
+    return error_response(*DISK_FULL)
+
+
 def exception_handler(exc, context):
+    if is_disk_full(exc):
+        return Response(error_body(*DISK_FULL[1:]), status=DISK_FULL[0])
     if isinstance(exc, SuspiciousOperation):
         status_code, code, message = _suspicious(exc)
         return Response(error_body(code, message), status=status_code)

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from runthru_site.body_limits import body_limit
 from runthru_site.errors import too_large_body
 
-from .errors import error_response, suspicious_response
+from .errors import disk_full_response, error_response, is_disk_full, suspicious_response
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,9 @@ class ApiErrorMiddleware:
     def process_exception(self, request, exception):
         if _is_api(request) and isinstance(exception, SuspiciousOperation):
             return suspicious_response(exception)
+        if _is_api(request) and is_disk_full(exception):
+            log.error("The data folder's disk is full: %s", exception)  # one line for the parent, no traceback
+            return disk_full_response()
         if _is_api(request):
             log.exception("Unhandled error on %s", request.path)
             return error_response(500, "server_error", "Something went wrong on our side. Please try again.")

@@ -190,3 +190,18 @@ def test_a_line_is_learnt_after_three_good_attempts_in_a_row(api, session, play,
     # A fumble puts it back on the drill list.
     post(api, session, first, wav_bytes(padded(speak(OTHER))))
     assert api.get(progress).json()["scenes"][0]["learnt"] == 0
+
+
+def test_a_full_disk_is_a_507_in_plain_words_not_a_500(api, session, play, said_right, monkeypatch):
+    import errno
+
+    from sessions_app import attempts
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(attempts, "write_file_atomic", disk_full)
+    api.patch(f"/api/sessions/{session['id']}", {"keep_recordings": True}, format="json")
+    error = assert_error(post(api, session, line_ids(play)[0], said_right), 507, "disk_full")
+    assert error["message"].startswith("This computer's disk is full")
+    assert not LineAttempt.objects.exists()
