@@ -390,7 +390,9 @@ def run(args) -> dict:
     say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
     data_dir = tempfile.mkdtemp(prefix="runthru-load-")
     env = {**os.environ, "RUNTHRU_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "runthru_site.settings",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+           # The clients stand for that many devices, but all come from loopback.
+           "RUNTHRU_CONNECTIONS_PER_ADDRESS": str(max(128, 2 * args.clients))}
     for name in ("DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)
     db_name = None

@@ -35,35 +35,29 @@ from django.db import close_old_connections
 from django.http import FileResponse
 from django.urls import set_script_prefix
 
+from .body_limits import body_limit
 from .errors import too_large_body
 
 _END = object()
 _GONE = object()
-VOICE_UPLOAD_PATH = "/api/tts/voices"
 
 
 class BodyTooLarge(Exception):
     pass
 
 
-def body_limit(path: str) -> int:
-    """The most bytes a request to `path` may send: a voice recording, else a script's text.
-    Pages outside the API (the admin's uploads) may send either."""
-    if path.rstrip("/") == VOICE_UPLOAD_PATH:
-        return settings.RUNTHRU_MAX_VOICE_BYTES
-    if path.startswith("/api/"):
-        return settings.RUNTHRU_MAX_BODY_BYTES
-    return max(settings.RUNTHRU_MAX_BODY_BYTES, settings.RUNTHRU_MAX_VOICE_BYTES)
+def _header(scope, wanted: bytes) -> bytes | None:
+    for name, value in scope["headers"]:
+        if name.lower() == wanted:
+            return value
+    return None
 
 
 def _declared_length(scope) -> int | None:
-    for name, value in scope["headers"]:
-        if name.lower() == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
+    try:
+        return int(_header(scope, b"content-length") or b"")
+    except ValueError:
+        return None
 
 
 def _next_part(parts):
@@ -86,7 +80,7 @@ class PooledASGIHandler(ASGIHandler):
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             raise ValueError(f"Django serves HTTP here, not {scope['type']}.")
-        limit = body_limit(scope["path"])
+        limit = body_limit(scope["path"], (_header(scope, b"content-type") or b"").decode("latin1"))
         try:
             if (_declared_length(scope) or 0) > limit:
                 raise BodyTooLarge

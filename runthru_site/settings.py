@@ -289,6 +289,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = RUNTHRU_MAX_BODY_BYTES + 64 * 1024
 # Voice clips can be bigger than scripts (a 30 s WAV is ~5 MB).
 RUNTHRU_MAX_VOICE_BYTES = env_int("RUNTHRU_MAX_VOICE_BYTES", 12 * 1024 * 1024)
 # The most disk the clips spoken on request may take together (a 500-character clip is ~1.5 MB).
+# Below this much free space on the data folder's disk, /api/health says "degraded".
+RUNTHRU_MIN_FREE_DISK_BYTES = env_int("RUNTHRU_MIN_FREE_DISK_MB", 200) * 1024 * 1024
 RUNTHRU_ADHOC_AUDIO_BYTES = env_int("RUNTHRU_ADHOC_AUDIO_BYTES", 64 * 1024 * 1024)
 
 # --- Static files, i18n ------------------------------------------------------

@@ -173,6 +173,8 @@ class ScriptAdmin(admin.ModelAdmin):
             raw, kind, name = form.original
             replaced = obj.original_file if change else ""
             obj.original_file, obj.original_name = original_store(raw, kind), name.rsplit("/", 1)[-1][:255]
+        if change:
+            obj.version += 1  # a device still showing the old text is told to reload before it saves
         super().save_model(request, obj, form, change)
         if replaced and replaced != obj.original_file:
             transaction.on_commit(lambda: original_remove(replaced))

@@ -29,6 +29,9 @@ class Script(models.Model):
     warning_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Goes up by one with every edit: a device that edits what it read at an older version is told
+    # to reload instead of overwriting another device's change (API: ETag / If-Match).
+    version = models.PositiveIntegerField(default=1)
     # Deleting only hides a script (with its rehearsals and audio) for RUNTHRU_UNDO_DAYS, so a
     # slip loses nothing: a parent brings it back in the admin. Then it goes for good.
     deleted_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)

@@ -209,9 +209,44 @@ def script_create_from_upload(*, upload, title: str | None = None, fmt: str = "a
         raise
 
 
+class ChangedElsewhere(UserError):
+    status = 409
+    code = "changed_elsewhere"
+
+
+CHANGED_ELSEWHERE = "This script was changed on another device. Reload it."
+_MERGE_TRIES = 3
+
+
 def script_update(
-    *, script: Script, title: str | None = None, source: str | None = None, fmt: str | None = None, aliases=None
+    *, script: Script, title: str | None = None, source: str | None = None, fmt: str | None = None, aliases=None,
+    expected_version: int | None = None, conflict_status: int = 409,
 ) -> Script:
+    """Apply only the fields given. `expected_version`: the version the device read; if the script
+    has changed since, ChangedElsewhere (`conflict_status`) instead of overwriting that change.
+    Without it, an edit that lands while another is saving is applied on top of that one (a title
+    here, the text there: both kept), never saved over it."""
+    for _ in range(_MERGE_TRIES):
+        if expected_version is not None and expected_version != script.version:
+            raise ChangedElsewhere(CHANGED_ELSEWHERE, status=conflict_status, details={"version": script.version})
+        read_version = script.version
+        _apply_changes(script, title=title, source=source, fmt=fmt, aliases=aliases)
+        parsed = script_validate(  # outside the transaction, as in script_create
+            source=script.markdown_source, fmt=script.format, aliases=script.aliases, title=script.title
+        )
+        _apply_parse(script, parsed)
+        with transaction.atomic():
+            # IMMEDIATE transactions (SQLite) and the row lock (PostgreSQL): nobody saves in between.
+            current = Script.objects.select_for_update().filter(pk=script.pk).values_list("version", flat=True)
+            if current.first() == read_version:
+                script.version = read_version + 1
+                script.save()
+                return script
+        script = Script.objects.get(pk=script.pk)  # another edit won the race: apply ours to it
+    raise ChangedElsewhere(CHANGED_ELSEWHERE, status=conflict_status, details={"version": script.version})
+
+
+def _apply_changes(script: Script, *, title, source, fmt, aliases) -> None:
     if aliases is not None:
         script.aliases = clean_aliases(aliases)
     if source is not None:
@@ -222,13 +257,6 @@ def script_update(
         if not title.strip():
             raise UserError("The title can't be empty.", code="bad_title")
         script.title = title.strip()[:MAX_TITLE]
-    parsed = script_validate(  # outside the transaction, as in script_create
-        source=script.markdown_source, fmt=script.format, aliases=script.aliases, title=script.title
-    )
-    _apply_parse(script, parsed)
-    with transaction.atomic():
-        script.save()
-    return script
 
 
 def script_parse(*, script: Script) -> Script:

@@ -21,8 +21,8 @@ from tts_app.cache import write_file_atomic
 
 from . import limits
 from .ladder import grade_for_score
-from .listening import SAMPLE_RATE, check_line
-from .models import LineAttempt, RehearsalSession
+from .listening import SAMPLE_RATE, AudioRejected, check_line
+from .models import LineAttempt, RefusedAttempt, RehearsalSession
 from .practice import line_review, my_line
 
 
@@ -60,11 +60,20 @@ def _check_rate(device_id: int | None) -> None:
     if device_id is None:
         return
     since = timezone.now() - limits.ATTEMPTS_WINDOW
-    recent = LineAttempt.objects.filter(device_id=device_id, created_at__gte=since)
-    if recent.count() >= limits.ATTEMPTS_PER_DEVICE:
-        oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
-        wait = (oldest + limits.ATTEMPTS_WINDOW - timezone.now()).total_seconds() if oldest else 60
+    heard = LineAttempt.objects.filter(device_id=device_id, created_at__gte=since)
+    refused = RefusedAttempt.objects.filter(device_id=device_id, created_at__gte=since)
+    if heard.count() + refused.count() >= limits.ATTEMPTS_PER_DEVICE:
+        times = [t for t in (heard.order_by("created_at").values_list("created_at", flat=True).first(),
+                             refused.order_by("created_at").values_list("created_at", flat=True).first()) if t]
+        wait = (min(times) + limits.ATTEMPTS_WINDOW - timezone.now()).total_seconds() if times else 60
         raise TooManyAttempts(max(1, int(wait) + 1))
+
+
+def _count_refusal(device_id: int | None) -> None:
+    if device_id is None:
+        return
+    RefusedAttempt.objects.filter(created_at__lt=timezone.now() - limits.ATTEMPTS_WINDOW).delete()  # stays small
+    RefusedAttempt.objects.create(device_id=device_id)
 
 
 def attempt_record(*, session: RehearsalSession, line_id, data: bytes, device_id: int | None = None) -> LineAttempt:
@@ -72,8 +81,12 @@ def attempt_record(*, session: RehearsalSession, line_id, data: bytes, device_id
     its grade moves the line on the ladder and in the schedule."""
     element = my_line(session, line_id)
     _check_rate(device_id)
-    result = check_line(data, element["text"], _scene_context(session, line_id),
-                        session.strictness)  # slow: no transaction here
+    try:
+        result = check_line(data, element["text"], _scene_context(session, line_id),
+                            session.strictness)  # slow: no transaction here
+    except AudioRejected:
+        _count_refusal(device_id)
+        raise
     recording = ""
     if session.keep_recordings:
         recording = f"{session.pk}/{uuid.uuid4().hex}.wav"

@@ -101,6 +101,14 @@ class RehearsalSession(models.Model):
         return f"{self.script} as {self.user_role}"
 
 
+class RefusedAttempt(models.Model):
+    """An attempt whose recording could not be used: counted with the heard ones against the
+    device's attempts a minute, so a stream of broken files costs as much as good ones."""
+
+    device = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
 class LineAttempt(models.Model):
     """The teen saying one of their lines once, as the recogniser heard it."""
 

@@ -143,10 +143,11 @@ def children(pid: int) -> set[int]:
     return {int(x) for x in out.split()}
 
 
-def start_runthru(tmp_path, popen: dict | None = None, **extra) -> tuple[subprocess.Popen, int, list[str]]:
-    """`manage.py runthru` in a fresh data folder, as a family starts it; its output keeps
-    arriving in the returned list."""
-    port = free_port()
+def start_runthru(tmp_path, popen: dict | None = None, port: int | None = None,
+                  **extra) -> tuple[subprocess.Popen, int, list[str]]:
+    """`manage.py runthru` in a fresh data folder (or the one of an earlier start in `tmp_path`),
+    as a family starts it; its output keeps arriving in the returned list."""
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "REDIS_URL", "RUNTHRU_SQLITE_PATH", "DJANGO_SETTINGS_MODULE")}
     env |= {"RUNTHRU_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1", **extra}

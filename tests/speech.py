@@ -108,6 +108,13 @@ def webm_bytes(samples: np.ndarray, rate: int = 16000) -> bytes:
     return _encoded(samples, rate, container="webm", codec="libopus", codec_rate=48000, sample_format="flt")
 
 
+def mp4_with_an_odd_encoder_tag() -> bytes:
+    """An MP4 whose encoder tag is not UTF-8, as some phones' files are after a bad copy (a 500 once)."""
+    good = mp4_bytes(np.zeros(16000, np.float32))
+    at = good.find(b"Lavf")
+    return good[:at] + b"\xff\xfe\xfd\xfc" + good[at + 4:]
+
+
 def silence_wav(seconds: float, rate: int = 8000) -> bytes:
     return wav_bytes(np.zeros(int(seconds * rate), np.float32), rate=rate)
 
@@ -132,6 +139,7 @@ def bad_recordings(max_seconds: float = 60) -> list:
         pytest.param(b"RIFF\x24\x00\x00\x00WAVEfmt garbage here", "bad_audio", id="broken-wav"),
         pytest.param(b"\x1a\x45\xdf\xa3 not really a webm file at all", "bad_audio", id="broken-webm"),
         pytest.param(b"\x00\x00\x00\x18ftypmp42 not really an mp4 file", "bad_audio", id="broken-mp4"),
+        pytest.param(mp4_with_an_odd_encoder_tag(), "bad_audio", id="mp4-tag-not-utf-8"),
         pytest.param(too_long, "audio_too_long", id=f"over-{max_seconds:g}-s"),
         pytest.param(b"RIFF" + b"\x00" * (1600 * 1024), "audio_too_big", id="too-big"),
         pytest.param(wav_of_shape(4000, 1), "bad_audio_format", id="odd-rate"),

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+
+from django.conf import settings
+
 from .engines.registry import engine_names, get_engine
+
+
+def disk_free_bytes() -> int:
+    """Free space on the data folder's disk (the database, the audio, the recordings)."""
+    return shutil.disk_usage(settings.DATA_DIR).free
+
+
+def disk_nearly_full() -> bool:
+    return disk_free_bytes() < settings.RUNTHRU_MIN_FREE_DISK_BYTES
 
 
 def gpu_info() -> dict | None:

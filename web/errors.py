@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import errno
+
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, renderers, status
 from rest_framework.response import Response
@@ -52,7 +60,38 @@ def _first_message(detail) -> str:
     return str(detail)
 
 
+def _suspicious(exc: SuspiciousOperation) -> tuple[int, str, str]:
+    """A body Django refuses to read (too many fields or files, too much form data): the sender's
+    mistake, answered in the one shape, and never a traceback in the terminal where the PIN is."""
+    if isinstance(exc, RequestDataTooBig):
+        return 413, "too_large", "That's too big. Send less at once."
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        return 400, "too_many_fields", "That form has too many fields or files. Send fewer at once."
+    return 400, "bad_request", "We couldn't understand that request."
+
+
+def suspicious_response(exc: SuspiciousOperation) -> JsonResponse:
+    return error_response(*_suspicious(exc))
+
+
+DISK_FULL = (507, "disk_full", "This computer's disk is full, so we couldn't save that. "
+                                "Ask a parent to free up some space, then try again.")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def disk_full_response() -> JsonResponse:
+    return error_response(*DISK_FULL)
+
+
 def exception_handler(exc, context):
+    if is_disk_full(exc):
+        return Response(error_body(*DISK_FULL[1:]), status=DISK_FULL[0])
+    if isinstance(exc, SuspiciousOperation):
+        status_code, code, message = _suspicious(exc)
+        return Response(error_body(code, message), status=status_code)
     if isinstance(exc, UserError):
         response = Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
         retry = getattr(exc, "retry_after", None)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse
 
+from runthru_site.body_limits import body_limit
 from runthru_site.errors import too_large_body
 
-from .errors import error_response
+from .errors import disk_full_response, error_response, is_disk_full, suspicious_response
 
 log = logging.getLogger(__name__)
-
-VOICE_UPLOAD_PATH = "/api/tts/voices"
-SCRIPT_UPLOAD_PATH = "/api/scripts"
 
 
 def _is_api(request) -> bool:
@@ -30,11 +28,7 @@ class ApiBodyLimitMiddleware:
 
     def __call__(self, request):
         if _is_api(request):
-            limit = settings.RUNTHRU_MAX_BODY_BYTES
-            if request.path.rstrip("/") == VOICE_UPLOAD_PATH:
-                limit = settings.RUNTHRU_MAX_VOICE_BYTES
-            elif request.path.rstrip("/") == SCRIPT_UPLOAD_PATH and request.content_type == "multipart/form-data":
-                limit = settings.RUNTHRU_MAX_DOCUMENT_BYTES  # a text file is held to the text limit when read
+            limit = body_limit(request.path, request.content_type or "")
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
@@ -65,6 +59,11 @@ class ApiErrorMiddleware:
         return response
 
     def process_exception(self, request, exception):
+        if _is_api(request) and isinstance(exception, SuspiciousOperation):
+            return suspicious_response(exception)
+        if _is_api(request) and is_disk_full(exception):
+            log.error("The data folder's disk is full: %s", exception)  # one line for the parent, no traceback
+            return disk_full_response()
         if _is_api(request):
             log.exception("Unhandled error on %s", request.path)
             return error_response(500, "server_error", "Something went wrong on our side. Please try again.")

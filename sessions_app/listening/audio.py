@@ -104,6 +104,8 @@ def _read_with_ffmpeg(data: bytes, target: int, container_format: str, max_secon
             if not container.streams.audio:
                 raise AudioRejected("That recording has no sound in it.", code="bad_audio")
             stream = container.streams.audio[0]
+            if stream.codec_context is None:  # a damaged header names no decoder
+                raise AudioRejected("We couldn't read that recording. Try recording again.")
             _check_shape(stream.codec_context.sample_rate or target, stream.codec_context.channels or 1, None,
                          max_seconds)
             resampler = av.AudioResampler(format="flt", layout="mono", rate=target)
@@ -117,7 +119,9 @@ def _read_with_ffmpeg(data: bytes, target: int, container_format: str, max_secon
                     _check_length(total / target, max_seconds)
             for out in resampler.resample(None):
                 chunks.append(out.to_ndarray().reshape(-1))
-    except av.FFmpegError:
+    except (av.FFmpegError, UnicodeDecodeError, ValueError, OverflowError):
+        # A damaged file's tags reach PyAV as text it cannot decode (an encoder tag that is not
+        # UTF-8 was a 500), and odd sizes as ValueError: all of it is a recording we cannot read.
         raise AudioRejected("We couldn't read that recording. Try recording again.") from None
     return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
 

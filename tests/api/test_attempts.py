@@ -9,7 +9,7 @@ from scripts_app.services import script_create
 from sessions_app import limits
 from sessions_app.attempts import recording_path, recordings_purge
 from sessions_app.models import LineAttempt
-from tests.speech import bad_recordings, mp4_bytes, padded, speak, wav_bytes, webm_bytes
+from tests.speech import bad_recordings, mp4_bytes, mp4_with_an_odd_encoder_tag, padded, speak, wav_bytes, webm_bytes
 
 from .api_helpers import assert_error
 
@@ -132,6 +132,13 @@ def test_a_device_sending_too_fast_is_told_to_wait(api, session, play, said_righ
     assert int(response["Retry-After"]) >= 1
 
 
+def test_recordings_we_could_not_read_count_against_the_limit_too(api, session, play, said_right, monkeypatch):
+    monkeypatch.setattr(limits, "ATTEMPTS_PER_DEVICE", 2)
+    for _ in range(2):
+        assert_error(post(api, session, line_ids(play)[0], mp4_with_an_odd_encoder_tag(), "attempt.mp4"), 400)
+    assert_error(post(api, session, line_ids(play)[0], said_right), 429, "too_many_attempts")
+
+
 def test_kept_recordings_play_back_in_their_own_session_only_and_go_with_it(api, session, play, said_right,
                                                                            django_capture_on_commit_callbacks):
     assert api.patch(f"/api/sessions/{session['id']}", {"keep_recordings": True}, format="json").json()[
@@ -183,3 +190,18 @@ def test_a_line_is_learnt_after_three_good_attempts_in_a_row(api, session, play,
     # A fumble puts it back on the drill list.
     post(api, session, first, wav_bytes(padded(speak(OTHER))))
     assert api.get(progress).json()["scenes"][0]["learnt"] == 0
+
+
+def test_a_full_disk_is_a_507_in_plain_words_not_a_500(api, session, play, said_right, monkeypatch):
+    import errno
+
+    from sessions_app import attempts
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(attempts, "write_file_atomic", disk_full)
+    api.patch(f"/api/sessions/{session['id']}", {"keep_recordings": True}, format="json")
+    error = assert_error(post(api, session, line_ids(play)[0], said_right), 507, "disk_full")
+    assert error["message"].startswith("This computer's disk is full")
+    assert not LineAttempt.objects.exists()

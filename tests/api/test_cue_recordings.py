@@ -205,3 +205,18 @@ def test_bad_audio_leaves_an_earlier_recording_alone(parent_api, session, play, 
     assert_error(record(parent_api, session, line, b"not audio at all" * 10), 400, "not_audio")
     row = CueRecording.objects.get()
     assert row.take == take and cue_path(row.path).exists()
+
+
+def test_a_full_disk_is_a_507_in_plain_words_not_a_500(parent_api, session, play, dad_reading, monkeypatch):
+    import errno
+
+    from sessions_app import cues
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cues, "write_file_atomic", disk_full)
+    line = lines(play, "dad")[0]
+    response = record(parent_api, session, line, dad_reading)
+    assert response.status_code == 507, response.content
+    assert response.json()["error"]["code"] == "disk_full"

@@ -27,3 +27,11 @@ def test_it_lists_every_engine_with_its_availability(api):
     for engine in engines.values():
         assert isinstance(engine["available"], bool)
         assert engine["available"] or engine["reason"]
+
+
+def test_a_nearly_full_disk_makes_it_degraded(api, settings):
+    settings.RUNTHRU_MIN_FREE_DISK_BYTES = 1 << 62  # more than any disk has free
+    response = api.get("/api/health")
+    assert response.status_code == 503
+    assert response.json()["status"] == "degraded" and response.json()["disk"] == "nearly full"
+    assert make_client().get("/api/health").json() == {"status": "degraded"}

@@ -53,3 +53,54 @@ def test_it_says_an_unknown_script_is_not_found(api, db):
 
 def test_put_is_not_part_of_the_contract(api, small_script):
     assert_error(api.put(f"/api/scripts/{small_script.pk}", {"title": "x"}, format="json"), 405)
+
+
+# --- two devices editing one script: nothing is lost silently ---------------------------------
+
+CHANGED = "This script was changed on another device. Reload it."
+
+
+def test_reading_a_script_gives_its_version_as_the_etag(api, script):
+    response = api.get(f"/api/scripts/{script.pk}")
+    assert response["ETag"] == f'"v{response.json()["version"]}"'
+    edited = api.patch(f"/api/scripts/{script.pk}", {"title": "Storm Night"}, format="json")
+    assert edited.json()["version"] == response.json()["version"] + 1
+    assert edited["ETag"] == f'"v{edited.json()["version"]}"'
+
+
+def test_the_second_device_to_save_what_it_read_earlier_is_told_to_reload(api, script):
+    etag = api.get(f"/api/scripts/{script.pk}")["ETag"]  # both devices read the same version
+    first = api.patch(f"/api/scripts/{script.pk}", {"title": "Storm Night"}, format="json", HTTP_IF_MATCH=etag)
+    assert first.status_code == 200
+    second = api.patch(f"/api/scripts/{script.pk}", {"markdown_source": "# X\n\n**ALICE:** Hi.\n"}, format="json",
+                       HTTP_IF_MATCH=etag)
+    assert_error(second, 412, "changed_elsewhere")
+    assert second.json()["error"]["message"] == CHANGED
+    kept = api.get(f"/api/scripts/{script.pk}").json()
+    assert kept["title"] == "Storm Night" and kept["markdown_source"] == script.markdown_source
+
+
+def test_a_version_in_the_body_works_like_if_match_with_409(api, script):
+    version = api.get(f"/api/scripts/{script.pk}").json()["version"]
+    assert api.patch(f"/api/scripts/{script.pk}", {"title": "A", "version": version}, format="json").status_code == 200
+    stale = api.patch(f"/api/scripts/{script.pk}", {"title": "B", "version": version}, format="json")
+    assert_error(stale, 409, "changed_elsewhere")
+    assert api.get(f"/api/scripts/{script.pk}").json()["title"] == "A"
+
+
+def test_a_nonsense_if_match_is_a_400(api, script):
+    assert_error(api.patch(f"/api/scripts/{script.pk}", {"title": "A"}, format="json", HTTP_IF_MATCH="yesterday"),
+                 400, "bad_if_match")
+
+
+def test_two_edits_of_different_fields_that_cross_keep_both(script):
+    # What two PATCHes at once did: each request reads the row, then saves every field of it.
+    from scripts_app.models import Script
+    from scripts_app.services import script_update
+
+    read_by_the_text_edit = Script.objects.get(pk=script.pk)
+    script_update(script=Script.objects.get(pk=script.pk), title="Storm Night")
+    new_text = "# Storm Night\n\n**ALICE:** Hello.\n\n**BOB:** Goodbye.\n"
+    script_update(script=read_by_the_text_edit, source=new_text)
+    kept = Script.objects.get(pk=script.pk)
+    assert (kept.title, kept.markdown_source) == ("Storm Night", new_text)

@@ -70,8 +70,8 @@ def test_a_voice_recording_may_be_bigger_than_a_script():
 
 # --- on the wire, through the web server RunThru starts ------------------------------------------
 
-@pytest.fixture
-def web_server(transactional_db):
+@pytest.fixture(scope="module")
+def web_server(django_db_setup):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -139,3 +139,49 @@ def test_an_endless_chunked_post_is_cut_off_soon_after_the_limit(web_server):
     answer, sent = send_until_refused(web_server, head, chunk, 128 * MB)
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert sent < 64 * MB
+
+
+def answer_to(port: int, head: bytes, body_bytes: int) -> tuple[bytes, int]:
+    return send_until_refused(port, head, b"x" * CHUNK, body_bytes)
+
+
+def test_a_sign_in_declaring_12_mb_is_refused_at_its_headers_with_its_own_limit(web_server):
+    head = (b"POST /api/auth/verify HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % (12 * MB))
+    answer, sent = answer_to(web_server, head, 12 * MB)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"]["details"] == {"max_bytes": 16 * 1024}
+    assert sent < 6 * MB  # once, all 12 MB were read before the answer (loopback buffers hold a few MB)
+
+
+def test_a_chunked_sign_in_is_cut_off_just_past_16_kb(web_server):
+    head = (b"POST /api/auth/verify HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n")
+    answer, sent = send_until_refused(web_server, head, b"%x\r\n%s\r\n" % (CHUNK, b"x" * CHUNK), 12 * MB)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert sent < 6 * MB
+
+
+def multipart_head(path: bytes, length: int) -> bytes:
+    return (b"POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+            b"Content-Length: %d\r\n\r\n" % (path, length))
+
+
+def test_a_12_mb_word_file_gets_past_the_body_limit_as_the_readme_promises(web_server):
+    answer, sent = answer_to(web_server, multipart_head(b"/api/scripts", 12 * MB), 12 * MB)
+    assert sent == 12 * MB
+    assert answer.startswith(b"HTTP/1.1 401"), answer[:300]  # as far as the sign-in check, not a 413
+
+
+def test_a_document_over_20_mb_is_refused_at_its_declared_length(web_server):
+    answer, sent = answer_to(web_server, multipart_head(b"/api/scripts", 21 * MB), 21 * MB)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b"The most we accept is 20 MB." in answer
+    assert sent < 6 * MB
+
+
+def test_text_sent_to_the_script_list_keeps_the_2_mb_limit(web_server):
+    head = (b"POST /api/scripts HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % (3 * MB))
+    answer, sent = answer_to(web_server, head, 3 * MB)
+    assert answer.startswith(b"HTTP/1.1 413") and b"The most we accept is 2 MB." in answer

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,6 +16,9 @@ from .serializers import ErrorSerializer, PinSerializer, TokenSerializer
 class VerifyPinView(APIView):
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
+    # JSON only: a form on any other web site could otherwise post wrong PINs from a family's
+    # browser and spend their lock-out budget (a cross-site JSON request needs our permission first).
+    parser_classes = [JSONParser]
 
     @extend_schema(
         request=PinSerializer,

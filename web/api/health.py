@@ -5,7 +5,7 @@ from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tts_app.health import engines_health, queue_depth
+from tts_app.health import disk_free_bytes, disk_nearly_full, engines_health, queue_depth
 
 from ..authentication import Parent, Rehearser
 
@@ -25,14 +25,18 @@ class HealthView(APIView):
             database = "ok"
         except Exception:  # any database failure means "not reachable"
             database = "unreachable"
-        status = "ok" if database == "ok" else "degraded"
+        disk = "nearly full" if disk_nearly_full() else "ok"
+        status = "ok" if database == "ok" and disk == "ok" else "degraded"
+        code = 200 if status == "ok" else 503
         if not isinstance(request.user, (Rehearser, Parent)):
-            return Response({"status": status}, status=200 if database == "ok" else 503)
+            return Response({"status": status}, status=code)
         body = {
             "status": status,
             "version": settings.VERSION,
             "database": database,
+            "disk": disk,
+            "disk_free_bytes": disk_free_bytes(),
             "engines": engines_health(),
             "queue_depth": queue_depth() if database == "ok" else None,
         }
-        return Response(body, status=200 if database == "ok" else 503)
+        return Response(body, status=code)

@@ -62,6 +62,8 @@ class ScriptUpdateSerializer(serializers.Serializer):
     markdown_source = serializers.CharField(required=False, trim_whitespace=False)
     format = serializers.ChoiceField(choices=FORMAT_CHOICES, required=False)
     aliases = serializers.DictField(child=serializers.CharField(), required=False)
+    version = serializers.IntegerField(min_value=1, required=False,
+                                       help_text="The version you read; if it changed since, 409 and nothing saved.")
 
 
 class ScriptListItemSerializer(serializers.Serializer):
@@ -129,6 +131,7 @@ class ScriptDetailSerializer(serializers.Serializer):
     original_name = serializers.CharField(help_text="The PDF, Word or Final Draft file it was read from, if any.")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+    version = serializers.IntegerField(help_text="Goes up with every edit; also the ETag, as \"v3\".")
 
     @extend_schema_field(ScriptFoundSerializer)
     def get_found(self, script) -> dict:

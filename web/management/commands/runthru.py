@@ -57,8 +57,10 @@ class Command(BaseCommand):
         python = sys.executable
         listener = open_listener(host, port)
         supervisor = Supervisor()
-        # `kill` (SIGTERM) stops everything as cleanly as Ctrl-C does.
+        code = 0
+        # `kill` (SIGTERM) and closing the terminal (SIGHUP) stop everything as cleanly as Ctrl-C does.
         signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
+        signal.signal(signal.SIGHUP, _stop_like_ctrl_c)
         try:
             for i in range(web_procs_default()):
                 # The first process also serves phones over HTTPS (only one can bind that port).
@@ -87,10 +89,19 @@ class Command(BaseCommand):
             pass
         except GaveUp as exc:
             self.stderr.write(str(exc))
-            raise SystemExit(1) from None
+            code = 1
         finally:
+            # A second Ctrl-C (or the terminal closing) while stopping must not cut the stop short
+            # with a traceback and leave processes behind.
+            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                signal.signal(sig, signal.SIG_IGN)
             supervisor.stop()
             listener.close()
+        # Everything is stopped. Tearing down this interpreter's modules took another 3 s, which
+        # a parent closing the terminal or a service manager would wait through for nothing.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
     def _check_queue(self, supervisor, cluster):
         try:
