@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Sum
 from runthru_site.errors import UserError
 from scripts_app.selectors import is_user_line, script_element_by_id
 
-from . import cache
+from . import cache, casting
 from .clips import LineSpec, line_spec
 from .engines.registry import canonical_engine_name, engine_for_voice, engine_names, get_engine
 from .models import AudioClip, GenerationJob, JobLine, Voice
@@ -79,6 +79,22 @@ def castable_voice_ids() -> list[str]:
     """Every voice a character may have: any voice of any engine that can run here."""
     return [v.id for name in engine_names() if get_engine(name).availability().available
             for v in get_engine(name).voices()]
+
+
+def voice_shares(script, *, engine: str, user_role: str | None, voice_assignments: dict) -> list[dict]:
+    """Where characters who speak in one scene are given one voice, in words for the cast page:
+    [{"voice", "voice_name", "characters": [names], "scenes": [titles]}]."""
+    others = {cid: vid for cid, vid in (voice_assignments or {}).items() if cid != user_role}
+    shares = casting.shared_in_scenes(script.scenes, others)
+    names = {c["id"]: c.get("name") or c["id"] for c in script.characters}
+    voice_names: dict[str, str] = {}
+    for share in shares:
+        vid = share["voice"]
+        if vid not in voice_names:
+            found = [v.name for v in get_engine(engine_for_voice(vid, engine)).voices() if v.id == vid]
+            voice_names[vid] = found[0] if found else vid
+    return [{**share, "voice_name": voice_names[share["voice"]],
+             "characters": [names.get(cid, cid) for cid in share["characters"]]} for share in shares]
 
 
 _WORD = re.compile(r"\w")

@@ -17,7 +17,7 @@ from sessions_app.selectors import (
     session_is_user_line,
     session_job,
 )
-from tts_app.selectors import job_failures
+from tts_app.selectors import job_failures, voice_shares
 from tts_app.services import SYNTHESIZE_MAX_CHARS
 
 
@@ -185,6 +185,23 @@ class SessionStateSerializer(serializers.Serializer):
     @extend_schema_field(AudioReadinessSerializer)
     def get_audio(self, session) -> dict:
         return session_audio_readiness(session)
+
+
+class VoiceShareSerializer(serializers.Serializer):
+    voice = serializers.CharField()
+    voice_name = serializers.CharField()
+    characters = serializers.ListField(child=serializers.CharField())
+    scenes = serializers.ListField(child=serializers.CharField())
+
+
+class SessionDetailSerializer(SessionStateSerializer):
+    shared_voices = serializers.SerializerMethodField(
+        help_text="Characters who speak in one scene and are given one voice (a cast larger than the voices).")
+
+    @extend_schema_field(VoiceShareSerializer(many=True))
+    def get_shared_voices(self, session) -> list[dict]:
+        return voice_shares(session.script, engine=session.tts_engine, user_role=session.user_role,
+                            voice_assignments=session.voice_assignments)
 
 
 # --- generation jobs ------------------------------------------------------------
