@@ -103,10 +103,10 @@ def reshape(
         f0, times = _on_world_frames(*f0_track, duration_s=x.size / sample_rate)
     else:
         floor, ceil = f0_range
-        # Dio refined by StoneMask, not Harvest: Harvest was 70% of a derived man's compute (0.25 of
-        # 0.35 s per second of speech) and a recogniser understood its voices no better (bench/voices.py).
-        f0, times = pyworld.dio(x, sample_rate, f0_floor=floor, f0_ceil=ceil, frame_period=FRAME_PERIOD_MS)
-        f0 = pyworld.stonemask(x, f0, times, sample_rate)
+        # Harvest, not the 15x cheaper Dio (+ StoneMask): on joe, Dio takes the second harmonic for the
+        # fundamental on a third to a half of the voiced frames (the voice jumps an octave there), and
+        # a ceiling low enough to stop that leaves most frames unvoiced (a whispery voice).
+        f0, times = pyworld.harvest(x, sample_rate, f0_floor=floor, f0_ceil=ceil, frame_period=FRAME_PERIOD_MS)
     sp = pyworld.cheaptrick(x, f0, times, sample_rate)
     ap = _coarse_aperiodicity(pyworld, x, f0, times, sample_rate)
     f0 = _fold_octave_jumps(f0)
