@@ -252,20 +252,75 @@ def _pool(gender: str | None, voices: Sequence[tuple[str, str]]) -> list[str]:
 
 
 def cast(
-    characters: Sequence[dict], genders: dict[str, str | None], voices: Sequence[tuple[str, str]]
+    characters: Sequence[dict], genders: dict[str, str | None], voices: Sequence[tuple[str, str]], *,
+    scenes: Iterable[dict] = (), fallback: Iterable[str] = (),
 ) -> dict[str, str]:
     """character id -> voice id. `characters` in billing order (most lines first); `voices`
-    as (id, gender) in casting order (the preferred engine's first). Each character gets the first fitting voice
-    nobody has yet, so the leads are distinct; once the fitting voices run out they are shared,
-    least used first."""
+    as (id, gender) in casting order (the preferred engine's first); `fallback`: the voices of the
+    engines it falls back to (robotic: used only where the others would put one voice twice in a scene).
+
+    Each character gets, in this order of importance: a voice nobody else in any of its `scenes`
+    has (a teen must tell apart who speaks to whom), a voice that fits, a preferred engine's voice,
+    the voice used least so far. So the leads get distinct voices, and a voice is shared only by
+    characters who never meet, unless a scene has more speakers than there are voices."""
     if not voices:
         return {}
+    fallback = set(fallback)
     used: Counter = Counter()
     order = {vid: i for i, (vid, _) in enumerate(voices)}
-    out = {}
+    scenes_of: dict[str, list[list[str]]] = {}
+    for _, speakers in _speakers_by_scene(scenes):
+        for who in speakers:
+            scenes_of.setdefault(who, []).append(speakers)
+    out: dict[str, str] = {}
+
+    def clashes(cid: str, vid: str) -> tuple[int, int]:
+        # (scenes with room for everyone where someone has this voice already, crowded scenes where
+        # someone has): a clash in a scene with more speakers than voices cannot always be helped
+        roomy = crowded = 0
+        for speakers in scenes_of.get(cid, ()):
+            if any(out.get(other) == vid for other in speakers if other != cid):
+                if len(speakers) > len(order):
+                    crowded += 1
+                else:
+                    roomy += 1
+        return roomy, crowded
+
     for character in characters:
-        pool = _pool(genders.get(character["id"]), voices)
-        choice = min(pool, key=lambda vid: (used[vid], order[vid]))
+        cid = character["id"]
+        fitting = set(_pool(genders.get(cid), voices))
+        choice = min(order, key=lambda vid: (*clashes(cid, vid), vid not in fitting, vid in fallback, used[vid],
+                                             order[vid]))
         used[choice] += 1
-        out[character["id"]] = choice
+        out[cid] = choice
     return out
+
+
+def _speakers_by_scene(scenes: Iterable[dict]) -> list[tuple[dict, list[str]]]:
+    out = []
+    for scene in scenes:
+        speakers = dict.fromkeys(e["character"] for e in scene.get("elements") or []
+                                 if e.get("type") == "dialogue" and e.get("character"))
+        out.append((scene, list(speakers)))
+    return out
+
+
+def shared_in_scenes(scenes: Iterable[dict], assignments: dict[str, str]) -> list[dict]:
+    """Where characters of one scene are given one voice: [{"voice", "characters", "scenes"}], the
+    characters in the order they first speak, the scenes by title. Characters without a voice (the
+    teen's own) are left out."""
+    shares: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for index, (scene, speakers) in enumerate(_speakers_by_scene(scenes)):
+        by_voice: dict[str, list[str]] = {}
+        for who in speakers:
+            if who in assignments:
+                by_voice.setdefault(assignments[who], []).append(who)
+        for voice, group in by_voice.items():
+            if len(group) > 1:
+                title = scene.get("title") or f"Scene {index + 1}"
+                act = scene.get("act")
+                if act and not title.upper().startswith(act.upper()):
+                    title = f"{act}, {title}"
+                shares.setdefault((voice, tuple(group)), []).append(title)
+    return [{"voice": voice, "characters": list(group), "scenes": titles}
+            for (voice, group), titles in shares.items()]

@@ -88,6 +88,22 @@ def castable_voice_ids() -> list[str]:
             for v in get_engine(name).voices()]
 
 
+def voice_shares(script, *, engine: str, user_role: str | None, voice_assignments: dict) -> list[dict]:
+    """Where characters who speak in one scene are given one voice, in words for the cast page:
+    [{"voice", "voice_name", "characters": [names], "scenes": [titles]}]."""
+    others = {cid: vid for cid, vid in (voice_assignments or {}).items() if cid != user_role}
+    shares = casting.shared_in_scenes(script.scenes, others)
+    names = {c["id"]: c.get("name") or c["id"] for c in script.characters}
+    voice_names: dict[str, str] = {}
+    for share in shares:
+        vid = share["voice"]
+        if vid not in voice_names:
+            found = [v.name for v in get_engine(engine_for_voice(vid, engine)).voices() if v.id == vid]
+            voice_names[vid] = found[0] if found else vid
+    return [{**share, "voice_name": voice_names[share["voice"]],
+             "characters": [names.get(cid, cid) for cid in share["characters"]]} for share in shares]
+
+
 _WORD = re.compile(r"\w")
 
 

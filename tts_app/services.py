@@ -29,21 +29,24 @@ def engine_for_new_session() -> str:
 
 def default_voice_assignments(*, script, user_role: str | None, engine: str) -> dict[str, str]:
     """Voices for the characters the user doesn't play, chosen the same way every time:
-    each fits what the script says about the character (casting.py), and the characters
-    with the most lines get distinct voices first."""
+    each fits what the script says about the character (casting.py), the characters
+    with the most lines get distinct voices first, and characters who share a scene never
+    share a voice while there are voices enough."""
     # The preferred engine's voices first, then those of the engines it falls back to, so a
     # cast bigger than one engine's voices still gets distinct voices (natural, then espeak-ng).
-    voices = []
-    for name in fallback_chain(engine):
+    voices, fallback = [], []
+    for position, name in enumerate(fallback_chain(engine)):
         eng = get_engine(name)
         genders_by_voice = {v.id: v.gender for v in eng.voices()}
-        voices += [(vid, genders_by_voice.get(vid, "")) for vid in eng.default_voice_ids()]
+        ids = eng.default_voice_ids()
+        voices += [(vid, genders_by_voice.get(vid, "")) for vid in ids]
+        fallback += ids if position else []
     if not voices:
         return {}
     others = [c for c in script.characters if c["id"] != user_role]
     others.sort(key=lambda c: (-c.get("line_count", 0), c["id"]))
     genders = casting.character_genders(script.characters, script.scenes, script.parsed_json.get("cast_list") or ())
-    return casting.cast(others, genders, voices)
+    return casting.cast(others, genders, voices, scenes=script.scenes, fallback=fallback)
 
 
 def synthesize_one(*, text: str, engine: str | None = None, voice_id: str | None = None, emotion: dict | None,

@@ -10,7 +10,7 @@ const ui = {
   roleSection: $("role-section"), roleList: $("role-list"),
   mergeFrom: $("merge-from"), mergeInto: $("merge-into"), mergeButton: $("merge-button"), mergeList: $("merge-list"),
   voiceSection: $("voice-section"), engineSelect: $("engine-select"), engineNotes: $("engine-notes"),
-  voiceRows: $("voice-rows"), previewAudio: $("preview-audio"),
+  voiceRows: $("voice-rows"), voiceShares: $("voice-shares"), previewAudio: $("preview-audio"),
   generateSection: $("generate-section"), generateButton: $("generate-button"), cancelButton: $("cancel-button"),
   rehearseLink: $("rehearse-link"), rehearseNote: $("rehearse-early-note"), progressBox: $("progress-box"), progress: $("progress"),
   progressText: $("progress-text"), progressEta: $("progress-eta"), failures: $("failures"),
@@ -140,6 +140,7 @@ async function pickRole(role) {
 async function showSession() {
   renderEngines();
   await renderVoices();
+  renderShares();
   ui.voiceSection.hidden = false;
   ui.generateSection.hidden = false;
   cues.show(script, session);
@@ -222,6 +223,16 @@ async function renderVoices() {
   }));
 }
 
+// A scene with more speakers than voices: say who sounds alike, so it's no surprise.
+function renderShares() {
+  const shares = session.shared_voices || [];
+  const joined = (names) => (names.length < 3 ? names.join(" and ")
+    : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`);
+  ui.voiceShares.replaceChildren(...shares.map((s) => el("li", {},
+    `${joined(s.characters)} have the same voice (${s.voice_name}) in ${joined(s.scenes)}.`)));
+  ui.voiceShares.hidden = shares.length === 0;
+}
+
 function voiceGroups(characterId) {
   const order = [session.tts_engine, ...engines.map((e) => e.name).filter((n) => n !== session.tts_engine)];
   return order.filter((name) => voices.some((v) => v.engine === name)).map((name) => {
@@ -238,6 +249,7 @@ async function changeVoice(character, voiceId, select) {
     session = await api(`sessions/${session.id}`, {
       method: "PATCH", json: { voice_assignments: { [character]: voiceId } },
     });
+    renderShares();
     resetProgress();
     const { ready, total } = session.audio;
     const missing = total - ready;

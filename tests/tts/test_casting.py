@@ -127,3 +127,72 @@ def test_other_corpus_plays_are_cast_sensibly(corpus, play, expected):
     parsed = parse_script((corpus / play).read_text(encoding="utf-8"))
     genders = casting.character_genders(parsed["characters"], parsed["scenes"])
     assert {k: genders.get(k) for k in expected} == expected
+
+
+def test_characters_who_meet_in_a_scene_are_never_given_one_voice_while_another_fits():
+    voices = [("m1", "male"), ("m2", "male"), ("m3", "male")]
+    characters = [{"id": c} for c in ("a", "b", "c", "d")]
+    genders = dict.fromkeys("abcd", "male")
+    scenes = [_scene(_line("a", "Hello."), _line("d", "Hi.")), _scene(_line("b", "Yes."), _line("c", "No."))]
+    cast = casting.cast(characters, genders, voices, scenes=scenes)
+    assert cast["a"] != cast["d"]  # billing order alone gives d the first voice again, a's
+    assert len({cast["a"], cast["b"], cast["c"]}) == 3
+
+
+def test_a_robotic_fallback_voice_is_cast_only_where_a_scene_has_run_out_of_natural_ones():
+    voices = [("m1", "male"), ("m2", "male"), ("e1", "male")]
+    genders = dict.fromkeys("abc", "male")
+    characters = [{"id": c} for c in "abc"]
+    apart = [_scene(_line("a", "One."), _line("b", "Two.")), _scene(_line("c", "Three."))]
+    together = [_scene(_line("a", "One."), _line("b", "Two."), _line("c", "Three."))]
+    assert casting.cast(characters, genders, voices, scenes=apart, fallback={"e1"})["c"] == "m1"
+    assert casting.cast(characters, genders, voices, scenes=together, fallback={"e1"})["c"] == "e1"
+
+
+def _romeo_and_juliet(corpus):
+    from scripts_app.services import script_create
+
+    return script_create(source=(corpus / "romeo_and_juliet_pg1513.txt").read_text(encoding="utf-8"))
+
+
+def _speakers(scene):
+    return {e["character"] for e in scene["elements"] if e["type"] == "dialogue" and e.get("character")}
+
+
+@pytest.mark.django_db
+def test_in_romeo_and_juliet_nobody_shares_a_voice_with_someone_in_the_same_scene(corpus):
+    from tts_app.services import default_voice_assignments
+
+    script = _romeo_and_juliet(corpus)
+    cast = default_voice_assignments(script=script, user_role="juliet", engine="natural")
+    for scene in script.scenes:
+        voiced = sorted(_speakers(scene) - {"juliet"})
+        assert len({cast[c] for c in voiced}) == len(voiced), scene["title"]
+    assert casting.shared_in_scenes(script.scenes, cast) == []
+    genders = _genders_of("natural")
+    assert genders[cast["romeo"]] == "male" and genders[cast["nurse"]] == "female"
+
+
+@pytest.mark.django_db
+def test_with_fewer_voices_than_a_scenes_speakers_only_such_scenes_share_and_the_page_is_told(corpus, monkeypatch):
+    from tts_app import services
+    from tts_app.selectors import voice_shares
+
+    monkeypatch.setattr(services, "fallback_chain", lambda engine: [engine])  # the natural voices only
+    script = _romeo_and_juliet(corpus)
+    cast = services.default_voice_assignments(script=script, user_role=None, engine="natural")
+    voice_count = len(set(cast.values()))
+    crowded = {scene["title"] for scene in script.scenes if len(_speakers(scene)) > voice_count}
+    assert crowded  # Act I's brawl has more speakers than there are natural voices
+    for scene in script.scenes:
+        speakers = _speakers(scene)
+        if scene["title"] not in crowded:
+            assert len({cast[c] for c in speakers}) == len(speakers), scene["title"]
+    shares = voice_shares(script, engine="natural", user_role=None, voice_assignments=cast)
+    assert shares and all(len(s["characters"]) >= 2 for s in shares)
+    assert {title for s in shares for title in s["scenes"]} <= {
+        f"{s['act']}, {s['title']}" if s.get("act") else s["title"] for s in script.scenes if s["title"] in crowded}
+    names = {c["id"]: c["name"] for c in script.characters}
+    first = shares[0]
+    assert first["voice_name"] == next(v.name for v in get_engine("natural").voices() if v.id == first["voice"])
+    assert {cast[cid] for cid, name in names.items() if name in first["characters"]} == {first["voice"]}

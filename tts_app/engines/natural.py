@@ -44,7 +44,7 @@ from .base import (
 from .env import engine_env
 
 # Bump when a voice id's sound changes (its speaker, pitch, formant or pace): part of version().
-VOICE_TABLE_VERSION = "3"
+VOICE_TABLE_VERSION = "4"
 PACE_EXPONENT = 1.4
 SENTENCE_GAP_S = 0.18  # silence between sentences at neutral pace (scaled by the "pause" parameter)
 PARAM_LIMITS = {"pace": (0.6, 1.6), "pitch_st": (-6.0, 6.0), "range": (0.3, 2.0), "pause": (0.3, 3.0)}

@@ -22,7 +22,7 @@ from sessions_app.selectors import (
 from sessions_app.strictness import NAMES as STRICTNESS_NAMES
 from tts_app.eta import time_left_words
 from tts_app.models import GenerationJob
-from tts_app.selectors import job_failures, voice_clues
+from tts_app.selectors import job_failures, voice_clues, voice_shares
 from tts_app.services import SYNTHESIZE_MAX_CHARS
 
 
@@ -222,6 +222,23 @@ class SessionStateSerializer(serializers.Serializer):
     @extend_schema_field(AudioReadinessSerializer)
     def get_audio(self, session) -> dict:
         return session_audio_readiness(session)
+
+
+class VoiceShareSerializer(serializers.Serializer):
+    voice = serializers.CharField()
+    voice_name = serializers.CharField()
+    characters = serializers.ListField(child=serializers.CharField())
+    scenes = serializers.ListField(child=serializers.CharField())
+
+
+class SessionDetailSerializer(SessionStateSerializer):
+    shared_voices = serializers.SerializerMethodField(
+        help_text="Characters who speak in one scene and are given one voice (a cast larger than the voices).")
+
+    @extend_schema_field(VoiceShareSerializer(many=True))
+    def get_shared_voices(self, session) -> list[dict]:
+        return voice_shares(session.script, engine=session.tts_engine, user_role=session.user_role,
+                            voice_assignments=session.voice_assignments)
 
 
 # --- generation jobs ------------------------------------------------------------

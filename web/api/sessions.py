@@ -7,7 +7,13 @@ from scripts_app.selectors import script_get
 from sessions_app.selectors import plain_id, session_get, session_list
 from sessions_app.services import session_create, session_delete, session_touch, session_update
 
-from .serializers import ErrorSerializer, SessionCreateSerializer, SessionStateSerializer, SessionUpdateSerializer
+from .serializers import (
+    ErrorSerializer,
+    SessionCreateSerializer,
+    SessionDetailSerializer,
+    SessionStateSerializer,
+    SessionUpdateSerializer,
+)
 
 
 class SessionViewSet(viewsets.ViewSet):
@@ -28,7 +34,7 @@ class SessionViewSet(viewsets.ViewSet):
 
     @extend_schema(
         request=SessionCreateSerializer,
-        responses={201: SessionStateSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
+        responses={201: SessionDetailSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Start a rehearsal",
     )
     def create(self, request):
@@ -39,17 +45,17 @@ class SessionViewSet(viewsets.ViewSet):
             script=script_get(v["script_id"]), user_role=v["user_role"],
             voice_assignments=v.get("voice_assignments"), tts_engine=v.get("tts_engine"),
         )
-        return Response(SessionStateSerializer(session).data, status=201)
+        return Response(SessionDetailSerializer(session).data, status=201)
 
-    @extend_schema(responses={200: SessionStateSerializer, 404: ErrorSerializer}, summary="A rehearsal's state")
+    @extend_schema(responses={200: SessionDetailSerializer, 404: ErrorSerializer}, summary="A rehearsal's state")
     def retrieve(self, request, pk=None):
         session = session_get(pk)
         session_touch(session=session)
-        return Response(SessionStateSerializer(session).data)
+        return Response(SessionDetailSerializer(session).data)
 
     @extend_schema(
         request=SessionUpdateSerializer,
-        responses={200: SessionStateSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
+        responses={200: SessionDetailSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
         summary="Move the position or change role, voices or engine",
     )
     def partial_update(self, request, pk=None):
@@ -57,7 +63,7 @@ class SessionViewSet(viewsets.ViewSet):
         data = SessionUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         session = session_update(session=session, **data.validated_data)
-        return Response(SessionStateSerializer(session).data)
+        return Response(SessionDetailSerializer(session).data)
 
     @extend_schema(responses={204: None, 404: ErrorSerializer}, summary="Delete a rehearsal")
     def destroy(self, request, pk=None):
