@@ -7,6 +7,7 @@ each of the teen's), `lines` (the teen's lines read too, in a voice no character
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import re
@@ -37,6 +38,8 @@ BETWEEN_LINES_S = 0.35  # a breath between two speeches (a silence for the teen 
 CLIP_BATCH = 32
 # A tape left queued or making this long without a step forward lost its worker: start it again.
 STALE_AFTER = timedelta(minutes=10)
+# A failed tape is shown as failed (with why) for this long, then the next ask tries again.
+RETRY_FAILED_AFTER = timedelta(seconds=30)
 _WORD = re.compile(r"\w")
 _FOLDER = "tapes"  # under the recordings folder: tapes can hold a parent's recorded lines
 
@@ -167,6 +170,8 @@ def tape_request(*, session: RehearsalSession, scene_id: str, version: str, gap:
         if fresh and tape.state in (CueTape.State.QUEUED, CueTape.State.RUNNING) \
                 and tape.updated_at > timezone.now() - STALE_AFTER:
             return tape
+        if fresh and tape.state == CueTape.State.FAILED and tape.updated_at > timezone.now() - RETRY_FAILED_AFTER:
+            return tape
         tape.key, tape.state, tape.done, tape.total, tape.error = key, CueTape.State.QUEUED, 0, len(steps), ""
         tape.save()
         transaction.on_commit(lambda: _enqueue(tape.pk))
@@ -239,9 +244,8 @@ def tape_make(*, tape_id: int) -> CueTape | None:
         relative = f"{session.pk}/{key}.mp3"
         result = tape_write(_root() / relative, segments, tags=tags, on_segment=encoded)
     except (OSError, ValueError, UserError) as exc:
-        CueTape.objects.filter(pk=tape_id).update(
-            state=CueTape.State.FAILED, updated_at=timezone.now(),
-            error=f"The tape couldn't be made: {getattr(exc, 'message', None) or exc}")
+        CueTape.objects.filter(pk=tape_id).update(state=CueTape.State.FAILED, updated_at=timezone.now(),
+                                                  error=_failure_message(exc))
         return CueTape.objects.filter(pk=tape_id).first()
     old = tape.path
     CueTape.objects.filter(pk=tape_id).update(
@@ -250,6 +254,15 @@ def tape_make(*, tape_id: int) -> CueTape | None:
     if old and old != relative:
         tape_remove_files([old])
     return CueTape.objects.filter(pk=tape_id).first()
+
+
+def _failure_message(exc: Exception) -> str:
+    if isinstance(exc, UserError):
+        return exc.message
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return ("The computer running RunThru is out of disk space, so the tape couldn't be saved. "
+                "Ask a parent to free some space, then try again.")
+    return "Something went wrong making this tape. Try again in a minute."
 
 
 def tape_remove_files(paths) -> None:
