@@ -102,11 +102,14 @@ def tape_write(final: Path, segments: list[Segment], *, tags: TapeTags,
                     left -= len(chunk)
                     samples += len(chunk)
             else:
-                with soundfile.SoundFile(str(segment.path)) as clip:
-                    for block in clip.blocks(blocksize=_BLOCK, dtype="float32", always_2d=True):
-                        x = _resampled(block.mean(axis=1), clip.samplerate, rate)
-                        body.write(encoder.encode(_pcm(x)))
-                        samples += len(x)
+                # Whole, not in blocks: reading part of an MP3 makes libsndfile ask where it is,
+                # and that seek loses mpg123's bit reservoir (garbled frames). A clip is a line
+                # (a parent's recording at most 3 minutes), so this stays a few MB.
+                clip, clip_rate = soundfile.read(str(segment.path), dtype="float32", always_2d=True)
+                x = _resampled(clip.mean(axis=1), clip_rate, rate)
+                for at in range(0, len(x), _BLOCK):
+                    body.write(encoder.encode(_pcm(x[at:at + _BLOCK])))
+                samples += len(x)
             if segment.title:
                 chapters.append(Chapter(start * 1000 // rate, samples * 1000 // rate, segment.title))
             if on_segment is not None:
