@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_file_atomic(final: Path, data: bytes) -> None:
@@ -12,11 +14,16 @@ def write_file_atomic(final: Path, data: bytes) -> None:
 
     A crash at any point leaves either no file or the whole file, never half.
     """
+    write_stream_atomic(final, lambda fh: fh.write(data))
+
+
+def write_stream_atomic(final: Path, write: Callable[[BinaryIO], object]) -> None:
+    """write_file_atomic for a file too long to hold in memory: `write` fills it."""
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=final.suffix)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, final)

@@ -214,3 +214,40 @@ class CueRecording(models.Model):
     def take(self) -> str:
         """A short version of the recording for URLs: a new recording gets a new URL."""
         return self.sha256[:16]
+
+
+class CueTape(models.Model):
+    """An MP3 of a scene (or the whole role) for listening away from the screen.
+
+    `key` hashes everything the tape is made of (its clips, silences and tags): a tape whose
+    key no longer matches the rehearsal (a voice or the script changed) is made again. The file
+    is named by its key and written whole before the row says done."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        RUNNING = "running", "Making"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    session = models.ForeignKey(RehearsalSession, on_delete=models.CASCADE, related_name="tapes")
+    scene_id = models.CharField(max_length=64, help_text='A scene id, or "all" for the whole role.')
+    version = models.CharField(max_length=8)
+    gap = models.FloatField(default=1.0)
+    key = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    path = models.CharField(max_length=200, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    duration = models.FloatField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "cue tape"
+        constraints = [models.UniqueConstraint(fields=["session", "scene_id", "version", "gap"],
+                                               name="one_tape_per_scene_version_gap")]
+
+    def __str__(self) -> str:
+        return f"{self.session} {self.scene_id} ({self.version})"

@@ -6,7 +6,8 @@ from django.dispatch import receiver
 
 from .attempts import recordings_remove
 from .cues import cue_folder_remove, cue_remove_files
-from .models import CueRecording, LineAttempt, RehearsalSession
+from .models import CueRecording, CueTape, LineAttempt, RehearsalSession
+from .tapes import tape_remove_files
 
 
 @receiver(post_delete, sender=LineAttempt)
@@ -26,3 +27,10 @@ def _remove_cue_recording(sender, instance: CueRecording, **kwargs):
 def _remove_cue_folder(sender, instance: RehearsalSession, **kwargs):
     session_id = instance.pk
     transaction.on_commit(lambda: cue_folder_remove(session_id))
+
+
+@receiver(post_delete, sender=CueTape)
+def _remove_tape(sender, instance: CueTape, **kwargs):
+    if instance.path:
+        path = instance.path
+        transaction.on_commit(lambda: tape_remove_files([path]))

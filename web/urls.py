@@ -11,6 +11,7 @@ from .api.jobs import GenerateView, JobView
 from .api.practice import PracticeGradeView, PracticeView, ProgressChartView, ProgressView
 from .api.scripts import ScriptViewSet
 from .api.sessions import SessionViewSet
+from .api.tapes import TapeView
 from .api.tts import SynthesizeView, VoiceListView, VoicePreviewView
 
 router = SimpleRouter(trailing_slash=False)
@@ -44,6 +45,7 @@ urlpatterns = [
     re_path(r"^sessions/(?P<pk>[^/]+)/recordings/?$", CueRecordingsView.as_view(), name="session-cue-recordings"),
     re_path(r"^sessions/(?P<pk>[^/]+)/lines/(?P<line_id>[^/]+)/recording/?$", CueRecordingView.as_view(),
             name="session-cue-recording"),
+    re_path(r"^sessions/(?P<pk>[^/]+)/tapes/(?P<scene_id>[^/]+)/?$", TapeView.as_view(), name="session-tape"),
     re_path(r"^jobs/(?P<pk>[^/]+)/?$", JobView.as_view(), name="job"),
     *router.urls,
 ]

@@ -20,8 +20,9 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
 def ranged(path, size: int, request, etag: str, content_type: str = "audio/wav", *,
-           immutable: bool = False) -> HttpResponse:
-    """Serve a whole file or one byte range of it, reading only the bytes sent."""
+           immutable: bool = False, max_part: int | None = None) -> HttpResponse:
+    """Serve a whole file or one byte range of it, reading only the bytes sent (at most
+    `max_part` of them: players ask for the rest as they need it)."""
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
@@ -37,6 +38,8 @@ def ranged(path, size: int, request, etag: str, content_type: str = "audio/wav",
                 start, end = max(0, size - int(last)), size - 1
             else:
                 start, end = int(first), min(int(last) if last else size - 1, size - 1)
+            if max_part:
+                end = min(end, start + max_part - 1)
             if start >= size or start > end:
                 response = error_response(416, "bad_range", "That part of the clip doesn't exist.")
                 response["Content-Range"] = f"bytes */{size}"
