@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from rest_framework.test import APIClient
@@ -35,7 +36,13 @@ def open_room(api: APIClient, script, role: str = "maren", **extra) -> Room:
                 session_id=session["id"])
 
 
-def join(room: Room, name: str, address: str = "10.0.0.1") -> tuple[APIClient, int]:
+# Each castmate joins from an address of their own: joining is limited per address, and the
+# count lives in the cache, which outlasts one test.
+_addresses = (f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}" for n in itertools.count(1))
+
+
+def join(room: Room, name: str, address: str | None = None) -> tuple[APIClient, int]:
+    address = address or next(_addresses)
     response = make_client(REMOTE_ADDR=address).post(room.url("/members"), {"name": name}, format="json")
     assert response.status_code == 201, response.content
     body = response.json()

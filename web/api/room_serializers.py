@@ -28,7 +28,8 @@ class RoomInviteSerializer(serializers.Serializer):
 
 
 class RoomJoinSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=40)
+    # Checked by the service, which says what a good name is.
+    name = serializers.CharField(max_length=200, allow_blank=True, error_messages={"required": "Type your first name."})
 
 
 class RoomJoinedSerializer(serializers.Serializer):
