@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from runthru_site.errors import NotFound
+from scripts_app.selectors import is_user_line, script_elements
 
 from . import limits
 from .models import LineNote, Room, RoomMember
@@ -88,6 +89,10 @@ def room_script(room: Room) -> dict:
             "scenes": scenes, "lines": len(room_lines(script))}
 
 
-def line_notes_for(script_id: int, role: str, line_ids) -> dict[str, str]:
-    """The director's notes on a role's lines, for that actor's own rehearsal."""
-    return dict(LineNote.objects.filter(script_id=script_id, line_id__in=list(line_ids)).values_list("line_id", "text"))
+def session_line_notes(session) -> dict[str, str]:
+    """The director's notes on the lines this rehearsal's actor says (line id -> note)."""
+    notes = dict(LineNote.objects.filter(script_id=session.script_id).values_list("line_id", "text"))
+    if not notes:
+        return {}
+    return {e["id"]: notes[e["id"]] for _, _, e in script_elements(session.script)
+            if e["id"] in notes and is_user_line(e, session.user_role)}

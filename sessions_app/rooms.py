@@ -266,7 +266,8 @@ def room_done(*, member: RoomMember, line_id) -> Room:
     if not isinstance(line_id, str) or line_id != room.line_id:
         raise UserError("That line is already over: the room has moved on.", code="not_current_line",
                         status=409, details={"line_id": room.line_id or None})
-    if not member.is_host and not set(member.characters) & set(room.speakers):
+    characters = RoomMember.objects.filter(pk=member.pk).values_list("characters", flat=True).first() or []
+    if not member.is_host and not set(characters) & set(room.speakers):
         raise UserError("That's not your line. Wait for the person who says it.", code="not_your_line", status=403)
     return _move_to(room, _next(line_id), line_id=line_id)
 
