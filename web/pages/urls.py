@@ -7,4 +7,5 @@ urlpatterns = [
     path("signin", views.SignInPage.as_view(), name="signin"),
     path("scripts/<int:script_id>/cast", views.CastPage.as_view(), name="cast"),
     path("rehearse/<uuid:session_id>", views.RehearsePage.as_view(), name="rehearse"),
+    path("rooms/<str:code>", views.RoomPage.as_view(), name="room"),
 ]

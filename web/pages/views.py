@@ -41,3 +41,10 @@ class CastPage(Page):
 class RehearsePage(Page):
     template_name = "pages/rehearse.html"
     page = "rehearse"
+
+
+class RoomPage(Page):
+    """A rehearsal room: opened from a rehearsal (/rooms/new?session=…) or joined by its link."""
+
+    template_name = "pages/room.html"
+    page = "room"
