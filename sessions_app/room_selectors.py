@@ -22,7 +22,7 @@ ROOM_GONE = "We couldn't find that room. Check the code, or ask the host for a n
 def room_open_by_code(code) -> Room:
     room = None
     if isinstance(code, str) and len(code) == limits.ROOM_CODE_LENGTH:
-        room = (Room.objects.select_related("session__script")
+        room = (Room.objects.select_related("session")
                 .filter(code=code.upper(), closed_at=None,
                         active_at__gte=timezone.now() - limits.ROOM_IDLE_CLOSE).first())
     if room is None:
@@ -34,7 +34,8 @@ def member_for_token(code, raw_token) -> RoomMember | None:
     """The member a token belongs to, in the open room with this code (None otherwise)."""
     if not isinstance(raw_token, str) or not raw_token or not isinstance(code, str):
         return None
-    member = (RoomMember.objects.select_related("room__session__script")
+    # The script (the whole parsed play) is read only by what needs it.
+    member = (RoomMember.objects.select_related("room__session")
               .filter(token_hash=token_hash(raw_token), room__code=code.upper(), room__closed_at=None,
                       room__active_at__gte=timezone.now() - limits.ROOM_IDLE_CLOSE).first())
     return member

@@ -144,7 +144,7 @@ def _move_to(room: Room, index: int, *, line_id: str | None = None, retries: int
         fields = _position(lines, target)
         fields["advance_at"] = _deadline(room, lines, target, _members(room), now)
         if _write(room, **fields):
-            return _fresh(room.pk)
+            return room
         room = _fresh(room.pk)
     raise UserError("Lots happened at once. Try again.", code="busy", status=409)
 

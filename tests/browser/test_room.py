@@ -99,7 +99,7 @@ def test_three_phones_run_a_scene_together(two_web_processes, browser, script):
         members[character] = (context, page, member_audio)
     host.click('.cast-item[data-character="grandpa-oskar"] button')
     host.wait_for_selector('.cast-item[data-character="grandpa-oskar"] >> text=Let RunThru read it')
-    for character, (_, page, _) in members.items():
+    for _, page, _ in members.values():
         page.wait_for_selector('.cast-item[data-character="grandpa-oskar"] >> text=Host')
 
     # Scene 2, where Captain Ida speaks: nobody plays her.

@@ -67,11 +67,11 @@ def _invite(request, code: str) -> dict:
 
 def room_member(request, code: str, *, host: bool = False):
     """The member whose room token came with the request, in the open room `code`."""
-    room_open_by_code(code)  # an unknown or closed room is a 404 before anything else
     header = authentication.get_authorization_header(request).split()
     raw = header[1].decode("latin-1") if len(header) == 2 and header[0].lower() == b"bearer" else ""
     member = member_for_token(code, raw)
     if member is None:
+        room_open_by_code(code)  # an unknown or closed room is a 404, a stranger to an open one a 401
         raise UserError("Open the room's link again to join it.", code="not_in_room", status=401)
     if host and not member.is_host:
         raise UserError("Only the host can do that.", code="host_only", status=403)
