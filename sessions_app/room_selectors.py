@@ -41,9 +41,13 @@ def member_for_token(code, raw_token) -> RoomMember | None:
     return member
 
 
-def room_stamp(room_id: int) -> int | None:
-    """The room's version (None when closed): what a poll reads every time."""
-    return Room.objects.filter(pk=room_id, closed_at=None).values_list("version", flat=True).first()
+def room_stamp(room_id: int) -> tuple[int, bool] | None:
+    """(version, whether a deadline has passed), None when closed: all a poll reads, in one query."""
+    row = Room.objects.filter(pk=room_id, closed_at=None).values_list("version", "advance_at", "paused").first()
+    if row is None:
+        return None
+    version, advance_at, paused = row
+    return version, advance_at is not None and not paused and advance_at <= timezone.now()
 
 
 def room_state(room_id: int) -> dict:

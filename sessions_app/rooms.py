@@ -379,7 +379,7 @@ def _touch(member_id: int) -> None:
 def room_tick(*, room_id: int) -> None:
     """What time alone changes: an idle room closes, a dropped member's line goes to RunThru
     (or comes back), and a passed deadline moves the room on."""
-    room = Room.objects.select_related("session__script").filter(pk=room_id, closed_at=None).first()
+    room = Room.objects.select_related("session").filter(pk=room_id, closed_at=None).first()
     if room is None:
         return
     now = timezone.now()
@@ -402,10 +402,3 @@ def room_tick(*, room_id: int) -> None:
         index = _line_index(lines, room.line_id)
         if index is not None:
             _write(room, advance_at=_deadline(room, lines, index, [], now))
-
-
-def room_advance_due(*, room_id: int) -> None:
-    """The cheap part of room_tick, for every poll: move on if the deadline passed."""
-    due = Room.objects.filter(pk=room_id, closed_at=None, paused=False, advance_at__lte=timezone.now()).exists()
-    if due:
-        room_tick(room_id=room_id)

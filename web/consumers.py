@@ -129,14 +129,17 @@ def _member_arrived(member_id: int, arrived: bool) -> None:
 def _room_step(room_id: int, known: int | None, tick: bool, here: list[int]):
     """One poll: move the room on if its deadline passed; the state when it changed."""
     from sessions_app.room_selectors import room_stamp
-    from sessions_app.rooms import members_heartbeat, room_advance_due, room_tick
+    from sessions_app.rooms import members_heartbeat, room_tick
 
     from .api.room_serializers import room_state_json
 
     if here:
         members_heartbeat(member_ids=here)
-    (room_tick if tick else room_advance_due)(room_id=room_id)
-    version = room_stamp(room_id)
+    stamp = room_stamp(room_id)
+    if stamp is not None and (tick or stamp[1]):
+        room_tick(room_id=room_id)
+        stamp = room_stamp(room_id)
+    version = stamp[0] if stamp else None
     if version is not None and version == known and not tick:
         return version, None
     return version, room_state_json(room_id)
