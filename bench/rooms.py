@@ -182,6 +182,11 @@ async def _bench(plan: list[dict], port: int, args) -> dict:
     await asyncio.gather(*(_drive(room, port, phones, host, args, stats, offset)
                            for room, phones, host, offset in drivers))
     dropped = sum(p.dropped for p in all_phones)
+    conn = Conn("127.0.0.1", port)  # close the rooms: a scale-out database outlives the run
+    for room in plan:
+        await conn.request("DELETE", f"/api/rooms/{room['code']}",
+                           {"Authorization": f"Bearer {room['tokens'][str(room['host'])]}"})
+    await conn.close()
     if dropped:
         stats["errors"].append(f"{dropped} sockets dropped")
     for task in tasks:

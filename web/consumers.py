@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 
 from sessions_app.rooms import room_changed
 from sessions_app.selectors import plain_id
@@ -105,7 +107,7 @@ class JobProgressConsumer(AsyncJsonWebsocketConsumer):
 # --- WebSocket /ws/rooms/{code}/?token=…: a rehearsal room's state on every phone ---------------------------------
 
 ROOM_POLL_SECONDS = 0.1  # how soon a change made through the other web process shows
-ROOM_TICK_SECONDS = 1.0  # dropped members, idle rooms: what only time changes
+ROOM_TICK_SECONDS = 2.0  # dropped members, idle rooms: what only time changes
 ROOM_BEAT_SECONDS = 3.0  # "still here" for the members connected to this process
 ROOM_MESSAGE_MAX = 1024  # phones only listen; a client that talks more is closed
 
@@ -125,32 +127,42 @@ def _member_arrived(member_id: int, arrived: bool) -> None:
     (member_connected if arrived else member_disconnected)(member_id=member_id)
 
 
-@database_sync_to_async
-def _room_step(room_id: int, known: int | None, tick: bool, here: list[int]):
-    """One poll: move the room on if its deadline passed; the state when it changed."""
-    from sessions_app.room_selectors import room_stamp
+# Rooms are read on threads of their own, not the one thread Channels shares between every
+# consumer of the process: ten rooms waking at once must not queue behind each other.
+@functools.partial(database_sync_to_async, thread_sensitive=False)
+def _room_stamps(room_ids: list[int]) -> dict:
+    from sessions_app.room_selectors import room_stamps
+
+    return room_stamps(room_ids)
+
+
+@functools.partial(database_sync_to_async, thread_sensitive=False)
+def _room_step(room_id: int, tick: bool, here: list[int]):
+    """The room woke: move it on if its deadline passed; its state (None when closed)."""
+    from sessions_app.room_selectors import room_stamps
     from sessions_app.rooms import members_heartbeat, room_tick
 
     from .api.room_serializers import room_state_json
 
     if here:
         members_heartbeat(member_ids=here)
-    stamp = room_stamp(room_id)
+    stamp = room_stamps([room_id]).get(room_id)
     if stamp is not None and (tick or stamp[1]):
         room_tick(room_id=room_id)
-        stamp = room_stamp(room_id)
-    version = stamp[0] if stamp else None
-    if version is not None and version == known and not tick:
-        return version, None
-    return version, room_state_json(room_id)
+    try:
+        return room_state_json(room_id)
+    except ObjectDoesNotExist:  # the rehearsal was deleted, and its rooms with it
+        return {"closed": True, "version": 0}
 
 
 class RoomWatch:
-    """One poller per open room per web process, however many of its phones are connected
-    here: the database is the truth (the other process's changes arrive by polling), and a
-    change made in this process, or pushed through Redis, wakes it at once."""
+    """One watcher per open room per web process, however many of its phones are connected
+    here. The database is the truth: one poll per process reads every watched room's version
+    in one query (the other process's changes arrive that way), and a change made in this
+    process, or pushed through Redis, wakes the room at once."""
 
     watches: dict[int, RoomWatch] = {}
+    poller: asyncio.Task | None = None
 
     def __init__(self, room_id: int):
         self.room_id = room_id
@@ -167,6 +179,8 @@ class RoomWatch:
         if watch is None or watch.task.done():
             watch = cls.watches[room_id] = cls(room_id)
         watch.sockets.add(socket)
+        if cls.poller is None or cls.poller.done():
+            cls.poller = asyncio.ensure_future(cls._poll())
         return watch
 
     def leave(self, socket: RoomConsumer) -> None:
@@ -182,22 +196,37 @@ class RoomWatch:
     def nudge(self) -> None:
         self.loop.call_soon_threadsafe(self.wake.set)
 
+    @classmethod
+    async def _poll(cls):
+        while cls.watches:
+            await asyncio.sleep(ROOM_POLL_SECONDS)
+            try:
+                stamps = await _room_stamps(list(cls.watches))
+            except Exception:  # a locked or restarting database: try again on the next poll
+                log.warning("Rooms could not be read", exc_info=True)
+                continue
+            for room_id, watch in list(cls.watches.items()):
+                stamp = stamps.get(room_id)
+                if stamp is None or stamp[0] != watch.version or stamp[1]:
+                    watch.wake.set()
+
     async def _run(self):
-        last_tick = last_beat = 0.0
+        last_tick = last_beat = self.loop.time()
         while self.sockets:
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), ROOM_POLL_SECONDS)
+                await asyncio.wait_for(self.wake.wait(), ROOM_TICK_SECONDS)
             self.wake.clear()
             now = self.loop.time()
             tick, beat = now - last_tick >= ROOM_TICK_SECONDS, now - last_beat >= ROOM_BEAT_SECONDS
             last_tick, last_beat = (now if tick else last_tick), (now if beat else last_beat)
             here = sorted({s.member_id for s in self.sockets}) if beat else []
             try:
-                self.version, state = await _room_step(self.room_id, self.version, tick, here)
-            except Exception:  # a locked or restarting database: try again on the next poll
+                state = await _room_step(self.room_id, tick, here)
+            except Exception:
                 log.warning("Room %s could not be read", self.room_id, exc_info=True)
                 continue
-            if state is not None and state != self.sent:
+            self.version = state["version"]
+            if state != self.sent:
                 self.sent = state
                 for socket in list(self.sockets):
                     await socket.send_state(state)
@@ -212,13 +241,29 @@ def _room_changed(sender, room_id: int, **kwargs) -> None:
     if watch is not None:
         watch.nudge()
     if settings.REDIS_URL:  # the other web processes' phones hear it at once too
-        from asgiref.sync import async_to_sync
-        from channels.layers import get_channel_layer
+        _push_through_redis(room_id)
 
-        try:
-            async_to_sync(get_channel_layer().group_send)(_room_group(room_id), {"type": "room.changed"})
-        except REDIS_DOWN:
-            log.warning("Redis is not answering: room %s's phones hear the change by polling", room_id)
+
+# This process's event loop, once a room socket has opened here: pushes go out on it (and its
+# Redis connections) without holding the request that made the change. async_to_sync from a
+# request thread would start a loop, and a Redis connection, for every push.
+_main_loop: asyncio.AbstractEventLoop | None = None
+
+
+def _push_through_redis(room_id: int) -> None:
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    message = (_room_group(room_id), {"type": "room.changed"})
+    try:
+        if _main_loop is not None and _main_loop.is_running():
+            future = asyncio.run_coroutine_threadsafe(get_channel_layer().group_send(*message), _main_loop)
+            future.add_done_callback(lambda f: f.exception() and log.warning(
+                "Redis is not answering: room %s's phones hear the change by polling", room_id))
+        else:
+            async_to_sync(get_channel_layer().group_send)(*message)
+    except REDIS_DOWN:
+        log.warning("Redis is not answering: room %s's phones hear the change by polling", room_id)
 
 
 room_changed.connect(_room_changed, dispatch_uid="web.consumers.room_changed")
@@ -230,6 +275,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         from sessions_app.limits import ROOM_SOCKETS_PER_MEMBER
 
+        global _main_loop
+        _main_loop = asyncio.get_running_loop()
         code = str(self.scope["url_route"]["kwargs"]["code"])
         token = parse_qs(self.scope.get("query_string", b"").decode()).get("token", [""])[0]
         found = await _room_member(code, token)
