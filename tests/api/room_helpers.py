@@ -27,13 +27,15 @@ def bearer(token: str) -> APIClient:
     return client
 
 
-def open_room(api: APIClient, script, role: str = "maren", **extra) -> Room:
-    session = api.post("/api/sessions", {"script_id": script.pk, "user_role": role}, format="json").json()
-    response = api.post("/api/rooms", {"session": session["id"], **extra}, format="json")
+def open_room(api: APIClient, script, role: str = "maren", *, session_id: str | None = None, **extra) -> Room:
+    """A room on a new rehearsal of `script` as `role`, or on the rehearsal session_id."""
+    if session_id is None:
+        session_id = api.post("/api/sessions", {"script_id": script.pk, "user_role": role}, format="json").json()["id"]
+    response = api.post("/api/rooms", {"session": str(session_id), **extra}, format="json")
     assert response.status_code == 201, response.content
     body = response.json()
     return Room(code=body["code"], host=bearer(body["host_token"]), host_id=body["member_id"],
-                session_id=session["id"])
+                session_id=str(session_id))
 
 
 # Each castmate joins from an address of their own: joining is limited per address, and the
