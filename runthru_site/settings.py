@@ -278,6 +278,8 @@ SESSION_COOKIE_AGE = RUNTHRU_TOKEN_HOURS * 3600
 
 # A deleted script can be brought back (in the admin) for this many days, then it goes for good.
 RUNTHRU_UNDO_DAYS = env_int("RUNTHRU_UNDO_DAYS", 30)
+# In a rehearsal room, the pause after RunThru reads a free part before the next line.
+RUNTHRU_ROOM_BEAT_MS = env_int("RUNTHRU_ROOM_BEAT_MS", 1000)
 
 # Largest request body the API accepts (a long play is ~200 KB of text).
 RUNTHRU_MAX_BODY_BYTES = env_int("RUNTHRU_MAX_BODY_BYTES", 2 * 1024 * 1024)

@@ -55,3 +55,23 @@ ATTEMPTS_WINDOW = timedelta(minutes=1)
 # inside); it keeps a runaway client from filling the grade log the progress is read from.
 GRADES_PER_SESSION = 120
 GRADES_WINDOW = timedelta(minutes=1)
+
+# Rehearsal rooms. A join code is 8 characters from 32 (no 0/O, 1/I): 2^40, about 1.1 million
+# million codes. Joining is limited to 10 a minute per address (counted in the cache: per web
+# process on the embedded set-up, 2 at most, so 20 a minute; shared through Redis when set),
+# and at most ROOMS_OPEN_MAX rooms are open at once: one address guessing day and night tries
+# 28,800 codes a day and finds an open room about once in 5,000 years (20 rooms open all the
+# time); a thousand addresses together, about once in 5 years. A room also closes 4 hours after its
+# last change, so a code is worth little for long.
+ROOM_CODE_LENGTH = 8
+ROOM_JOINS_PER_ADDRESS = "10/min"
+ROOMS_OPEN_MAX = 20
+ROOM_MEMBERS_MAX = 12
+# WebSockets one member may hold open in their room (a reload can overlap the old socket).
+ROOM_SOCKETS_PER_MEMBER = 3
+ROOM_IDLE_CLOSE = timedelta(hours=4)
+# A member whose phone dropped keeps their characters this long; after it RunThru reads them.
+ROOM_GRACE = timedelta(seconds=20)
+# Director's notes per play, and the length of one.
+NOTES_PER_SCRIPT = 500
+NOTE_MAX_CHARS = 200

@@ -251,3 +251,76 @@ class CueTape(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} {self.scene_id} ({self.version})"
+
+
+class Room(models.Model):
+    """A rehearsal run together: one shared position that every phone follows.
+
+    The row is the truth for every web process; `version` grows with each change the phones
+    see, and every move is a conditional UPDATE on it, so two taps on one line move it once."""
+
+    class Playback(models.TextChoices):
+        HOST = "host", "together in one room (only the host's device plays)"
+        EVERYONE = "everyone", "each at home (every device plays)"
+
+    code = models.CharField(max_length=8, unique=True)
+    session = models.ForeignKey(RehearsalSession, on_delete=models.CASCADE, related_name="rooms")
+    version = models.PositiveBigIntegerField(default=1)
+    # The current line, and what the phones need of it without reading the script: its
+    # scene and who speaks it. line_id is "" once the play has run to its end.
+    scene_index = models.PositiveIntegerField(default=0)
+    scene_id = models.CharField(max_length=64, blank=True)
+    line_id = models.CharField(max_length=64, blank=True)
+    speakers = models.JSONField(default=list, blank=True)
+    paused = models.BooleanField(default=False)
+    playback = models.CharField(max_length=8, choices=Playback.choices, default=Playback.HOST)
+    # When RunThru moves on from a line nobody in the room holds (its clip plus a beat).
+    advance_at = models.DateTimeField(null=True, blank=True)
+    active_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rehearsal room"
+
+    def __str__(self) -> str:
+        return f"Room {self.code}"
+
+
+class RoomMember(models.Model):
+    """Someone in a room: the host (who opened it) or a castmate who joined with the code.
+    Only a hash of their token is kept; the token opens this room and nothing else."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(max_length=40)
+    token_hash = models.CharField(max_length=64, unique=True)
+    is_host = models.BooleanField(default=False)
+    characters = models.JSONField(default=list, blank=True)
+    # Open WebSockets, and when the member was last heard from: characters go back to
+    # RunThru's voices a grace period after both went quiet.
+    sockets = models.PositiveIntegerField(default=0)
+    seen_at = models.DateTimeField()
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} in {self.room}"
+
+
+class LineNote(models.Model):
+    """A director's note on one line, for the actor who speaks it: shown in a room and in any
+    rehearsal of the play."""
+
+    script = models.ForeignKey("scripts_app.Script", on_delete=models.CASCADE, related_name="line_notes")
+    line_id = models.CharField(max_length=64)
+    text = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["script", "line_id"], name="one_note_per_line")]
+        verbose_name = "director's note"
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.text}"

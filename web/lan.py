@@ -58,6 +58,8 @@ def lan_environment(address: str, port: int) -> dict[str, str]:
     return {
         "DJANGO_ALLOWED_HOSTS": ",".join(hosts),
         "DJANGO_CSRF_TRUSTED_ORIGINS": ",".join(origins),
+        # The address a rehearsal room's join link and QR code give the castmates' phones.
+        "RUNTHRU_LAN_URL": f"https://{address}:{tls_port(port)}",
     }
 
 

@@ -15,3 +15,13 @@ class AdhocSpeechThrottle(SimpleRateThrottle):
         key_hash = getattr(request.auth, "key_hash", None)
         ident = f"device-{key_hash[:32]}" if key_hash else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class RoomJoinThrottle(SimpleRateThrottle):
+    """Joining a room, per address (joiners have no sign-in): what makes join codes unguessable."""
+
+    scope = "room_join"
+    rate = limits.ROOM_JOINS_PER_ADDRESS
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from .api import rooms
 from .api.attempts import AttemptAudioView, AttemptsView, AttemptView
 from .api.audio import AudioLineView
 from .api.auth import LogoutView, VerifyPinView
@@ -47,5 +48,17 @@ urlpatterns = [
             name="session-cue-recording"),
     re_path(r"^sessions/(?P<pk>[^/]+)/tapes/(?P<scene_id>[^/]+)/?$", TapeView.as_view(), name="session-tape"),
     re_path(r"^jobs/(?P<pk>[^/]+)/?$", JobView.as_view(), name="job"),
+    path("rooms", rooms.RoomsView.as_view(), name="rooms"),
+    path("rooms/<str:code>", rooms.RoomView.as_view(), name="room"),
+    path("rooms/<str:code>/members", rooms.RoomMembersView.as_view(), name="room-members"),
+    path("rooms/<str:code>/invite", rooms.RoomInviteView.as_view(), name="room-invite"),
+    path("rooms/<str:code>/script", rooms.RoomScriptView.as_view(), name="room-script"),
+    path("rooms/<str:code>/audio/<str:line_id>", rooms.RoomAudioView.as_view(), name="room-audio"),
+    path("rooms/<str:code>/claim", rooms.claim_view, name="room-claim"),
+    path("rooms/<str:code>/release", rooms.release_view, name="room-release"),
+    path("rooms/<str:code>/done", rooms.done_view, name="room-done"),
+    path("rooms/<str:code>/goto", rooms.goto_view, name="room-goto"),
+    path("rooms/<str:code>/pause", rooms.pause_view, name="room-pause"),
+    path("rooms/<str:code>/notes", rooms.note_view, name="room-notes"),
     *router.urls,
 ]

@@ -90,26 +90,32 @@ class AudioLineView(APIView):
             script = session.script if session.script_id == plain_id(script_id) else script_by_id(script_id)
             if session.script_id != script.pk:
                 raise NotFound("That rehearsal belongs to a different script.")
-            # A line a parent recorded for this rehearsal is read in their voice.
-            recorded = cue_for_line(session, line_id)
-            if recorded is not None:
-                try:
-                    return cue_response(recorded, request, take=request.query_params.get("take"))
-                except (OSError, ValueError):
-                    pass  # deleted this moment: the chosen voice reads it
-            row = clip_for_line(script, line_id, engine=session.tts_engine,
-                                voice_assignments=session.voice_assignments)
-        else:
-            script = script_by_id(script_id)
-            row = script_line_clip(script, line_id)
-        if row is None:
-            if script_element_by_id(script, line_id) is None:
-                raise NotFound("That line isn't in this script.")
-            raise NotFound("This line hasn't been generated yet. Press Generate first.", code="not_generated")
+            return session_line_audio(session, script, line_id, request)
+        script = script_by_id(script_id)
+        return clip_response(script, script_line_clip(script, line_id), line_id, request)
+
+
+def session_line_audio(session, script, line_id: str, request):
+    """A line as one rehearsal plays it: a parent's recording of it, else its clip."""
+    recorded = cue_for_line(session, line_id)
+    if recorded is not None:
         try:
-            response = ranged(cache.absolute(row.path), row.size, request, f'"{row.key}"',
-                              content_type=cache.content_type(row.path))
+            return cue_response(recorded, request, take=request.query_params.get("take"))
         except (OSError, ValueError):
-            raise NotFound("This line hasn't been generated yet. Press Generate first.", code="not_generated") from None
-        response["X-RunThru-Engine"] = row.engine
-        return response
+            pass  # deleted this moment: the chosen voice reads it
+    row = clip_for_line(script, line_id, engine=session.tts_engine, voice_assignments=session.voice_assignments)
+    return clip_response(script, row, line_id, request)
+
+
+def clip_response(script, row, line_id: str, request):
+    if row is None:
+        if script_element_by_id(script, line_id) is None:
+            raise NotFound("That line isn't in this script.")
+        raise NotFound("This line hasn't been generated yet. Press Generate first.", code="not_generated")
+    try:
+        response = ranged(cache.absolute(row.path), row.size, request, f'"{row.key}"',
+                          content_type=cache.content_type(row.path))
+    except (OSError, ValueError):
+        raise NotFound("This line hasn't been generated yet. Press Generate first.", code="not_generated") from None
+    response["X-RunThru-Engine"] = row.engine
+    return response

@@ -12,6 +12,7 @@ from scripts_app.parsing import FORMATS
 from scripts_app.selectors import script_summary
 from sessions_app.cue_selectors import cue_takes
 from sessions_app.ladder import RUNGS
+from sessions_app.room_selectors import session_line_notes
 from sessions_app.selectors import (
     script_rehearsal_ready,
     session_audio_readiness,
@@ -202,6 +203,11 @@ class SessionStateSerializer(serializers.Serializer):
     recorded_cues = serializers.SerializerMethodField(
         help_text="Lines a parent recorded for this rehearsal: line id -> take. The audio URL with "
                   "&take= plays the recording instead of the chosen voice.")
+    notes = serializers.SerializerMethodField(help_text="The director's notes on this role's lines: line id -> note")
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_notes(self, session) -> dict[str, str]:
+        return session_line_notes(session)
 
     @extend_schema_field(serializers.DictField(child=serializers.CharField()))
     def get_recorded_cues(self, session) -> dict[str, str]:

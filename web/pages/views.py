@@ -46,3 +46,10 @@ class RehearsePage(Page):
 class PracticePage(Page):
     template_name = "pages/practice.html"
     page = "practice"
+
+
+class RoomPage(Page):
+    """A rehearsal room: opened from a rehearsal (/rooms/new?session=…) or joined by its link."""
+
+    template_name = "pages/room.html"
+    page = "room"
