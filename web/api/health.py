@@ -34,5 +34,7 @@ class HealthView(APIView):
             "database": database,
             "engines": engines_health(),
             "queue_depth": queue_depth() if database == "ok" else None,
+            "parent": isinstance(request.user, Parent),  # the pages offer a parent's buttons only to a parent
+            "undo_days": settings.RUNTHRU_UNDO_DAYS,
         }
         return Response(body, status=200 if database == "ok" else 503)
