@@ -131,5 +131,10 @@ def test_the_teen_reads_every_page_in_plain_words_on_a_phone_and_a_laptop(live_s
         page.goto(f"{live_server.url}/rehearse/{session.pk}")
         page.wait_for_selector("#play-button")
         assert never_shown_in(shown(page)) == [] and fits(page, width)
+        if width == WIDTHS[-1]:  # once is enough: paused at the teen's line, the page stops telling them to speak
+            page.click("#play-button")
+            page.wait_for_function("document.querySelector('#player-status').textContent.startsWith('Your line')")
+            page.click("#play-button")
+            assert page.inner_text("#player-status") == "Paused. Press Play to carry on."
         context.close()
         assert errors == []
