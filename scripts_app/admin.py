@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from runthru_site.admin_actions import delete_each
 from runthru_site.errors import UserError
 
 from .documents import DocumentRejected, read_document
@@ -290,7 +291,5 @@ class ScriptAdmin(admin.ModelAdmin):
     @admin.action(description="Delete the selected scripts for good, with their rehearsals and audio "
                               "(this cannot be undone)")
     def delete_for_good(self, request, queryset):
-        count = queryset.count()
-        for obj in queryset:
-            script_delete(script=obj)
-        self.message_user(request, f"Deleted {count} script(s) and their audio for good.")
+        delete_each(self, request, queryset, lambda s: script_delete(script=s),
+                    "Deleted {count} script(s) and their audio for good.")

@@ -7,6 +7,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from runthru_site.admin_actions import delete_each
 from scripts_app.admin import when_text
 from tts_app.admin import TECHNICAL
 from tts_app.described import cast_in_words, character_name, engine_label
@@ -111,10 +112,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Sign out the selected devices (they can sign in again with the PIN)")
     def sign_out(self, request, queryset):
-        count = queryset.count()
-        for token in queryset:
-            token_revoke(token_id=token.pk)
-        self.message_user(request, f"Signed out {count} device(s).")
+        delete_each(self, request, queryset, lambda t: token_revoke(token_id=t.pk), "Signed out {count} device(s).")
 
 
 @admin.register(KnownDevice)
@@ -231,10 +229,7 @@ class RehearsalSessionAdmin(admin.ModelAdmin):
     @admin.action(description="Delete the selected rehearsals, with the teen's tries and recordings "
                               "(this cannot be undone; the play stays)")
     def delete_rehearsals(self, request, queryset):
-        count = queryset.count()
-        for session in queryset:
-            session_delete(session=session)
-        self.message_user(request, f"Deleted {count} rehearsal(s).")
+        delete_each(self, request, queryset, lambda s: session_delete(session=s), "Deleted {count} rehearsal(s).")
 
     @admin.action(description="Delete the teen's kept recordings of their lines (this cannot be undone)")
     def purge_recordings(self, request, queryset):

@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404
 from django.urls import path
 from django.utils.html import format_html
 
+from runthru_site.admin_actions import delete_each
 from runthru_site.errors import UserError
 from scripts_app.admin import ScriptAdmin as PlainScriptAdmin
 from scripts_app.models import Script
@@ -90,10 +91,7 @@ class VoiceAdmin(admin.ModelAdmin):
     @admin.action(description="Delete the selected voices and their recordings (this cannot be undone; "
                               "characters given them are spoken by the first voice of their engine)")
     def delete_voices(self, request, queryset):
-        count = queryset.count()
-        for voice in queryset:
-            voice_delete(voice=voice)
-        self.message_user(request, f"Deleted {count} voice(s).")
+        delete_each(self, request, queryset, lambda v: voice_delete(voice=v), "Deleted {count} voice(s).")
 
     @admin.display(description="Length", ordering="duration")
     def length(self, obj: Voice) -> str:
