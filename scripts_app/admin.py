@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from runthru_site.admin_actions import delete_each
 from runthru_site.errors import UserError
 
 from .documents import DocumentRejected, read_document
@@ -63,6 +62,16 @@ def when_text(moment, *, day_only: bool = False) -> str:
     if moment is None:
         return "Not yet"
     return date_format(timezone.localtime(moment), "j F Y" if day_only else "j F Y, H:i")
+
+
+def delete_each(model_admin, request, queryset, delete, done: str) -> None:
+    """Every app's admin deletes alike: each selected thing through its app's service (so its files and
+    undo go with it), then the parent hears how many went (`done` is like "Deleted {count} voice(s).")."""
+    count = 0
+    for obj in queryset:
+        delete(obj)
+        count += 1
+    model_admin.message_user(request, done.format(count=count))
 
 
 UNDO_NOTE = (f"A deleted script can be brought back for {settings.RUNTHRU_UNDO_DAYS} days: "

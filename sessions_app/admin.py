@@ -7,8 +7,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from runthru_site.admin_actions import delete_each
-from scripts_app.admin import when_text
+from scripts_app.admin import delete_each, when_text
 from tts_app.admin import TECHNICAL
 from tts_app.described import cast_in_words, character_name, engine_label
 from tts_app.units import seconds_text

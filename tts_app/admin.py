@@ -6,9 +6,9 @@ from django.http import FileResponse, Http404
 from django.urls import path
 from django.utils.html import format_html
 
-from runthru_site.admin_actions import delete_each
 from runthru_site.errors import UserError
 from scripts_app.admin import ScriptAdmin as PlainScriptAdmin
+from scripts_app.admin import delete_each
 from scripts_app.models import Script
 from scripts_app.selectors import script_element_by_id
 
