@@ -11,8 +11,8 @@ from .models import AudioClip, Voice
 
 # Why an engine cannot speak here, in the words the teen and a parent see (the paths and
 # file names it is missing are for `manage.py tts_check`, which the one setting it up runs).
-GPU_ENGINE_NOTE = ("Needs a graphics card (GPU) and its voice files; "
-                   "a parent can add them on the computer RunThru runs on.")
+GPU_ENGINE_NOTE = ("Not set up on this computer yet: it needs a graphics card (GPU) and its voice files, "
+                   "which a parent can add.")
 OTHER_ENGINE_NOTE = "Not working on this computer right now."
 
 

@@ -119,7 +119,7 @@ def test_the_teen_reads_every_page_in_plain_words_on_a_phone_and_a_laptop(live_s
         usable = [disabled for _, disabled in options]
         assert usable == sorted(usable), options  # the ones that cannot speak come last
         text = shown(page)
-        assert "Needs a graphics card" in text
+        assert "it needs a graphics card (GPU)" in text
         assert never_shown_in(text) == [] and fits(page, width), (width, never_shown_in(text))
         cut = page.eval_on_selector_all("#voice-rows select", """ss => ss.filter(s => {
             const c = document.createElement('canvas').getContext('2d');
