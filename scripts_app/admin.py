@@ -154,7 +154,7 @@ class ScriptAdminForm(forms.ModelForm):
 @admin.register(Script)
 class ScriptAdmin(admin.ModelAdmin):
     form = ScriptAdminForm
-    list_display = ["title", "character_count", "line_count", "warning_count", "last_changed"]
+    list_display = ["title", "character_total", "line_total", "warning_total", "last_changed"]
     list_filter = [DeletedFilter]
     search_fields = ["title"]
     readonly_fields = ["original", "structure", "added", "last_changed"]
@@ -226,6 +226,10 @@ class ScriptAdmin(admin.ModelAdmin):
         # the list shows counts; a page that needs the text or parsed JSON loads it when read
         return super().get_queryset(request).defer("parsed_json", "markdown_source")
 
+    def changelist_view(self, request, extra_context=None):
+        title = "Deleted scripts you can bring back" if request.GET.get("deleted") == "yes" else "Scripts"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
     def get_list_display(self, request):
         shown = super().get_list_display(request)
         return [*shown, "deleted_when"] if request.GET.get("deleted") == "yes" else shown
@@ -246,16 +250,16 @@ class ScriptAdmin(admin.ModelAdmin):
         day = when_text(obj.deleted_at, day_only=True)
         return f"{day}; can be brought back until {when_text(until, day_only=True)}"
 
-    @admin.display(description="Characters")
-    def character_count(self, obj: Script) -> int:
+    @admin.display(description="Characters", ordering="character_count")
+    def character_total(self, obj: Script) -> int:
         return obj.character_count
 
-    @admin.display(description="Lines")
-    def line_count(self, obj: Script) -> int:
+    @admin.display(description="Lines", ordering="line_count")
+    def line_total(self, obj: Script) -> int:
         return obj.line_count
 
-    @admin.display(description="Worth checking")
-    def warning_count(self, obj: Script) -> int:
+    @admin.display(description="Worth checking", ordering="warning_count")
+    def warning_total(self, obj: Script) -> int:
         return obj.warning_count
 
     @admin.display(description="Scenes, characters and warnings")

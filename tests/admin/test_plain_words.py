@@ -50,3 +50,13 @@ def test_no_teen_page_shows_a_file_reference_an_empty_value_or_a_raw_id(family):
     found = {url: never_shown_in(shown_text(client.get(url).content.decode())) for url in pages}
     found["/signin"] = never_shown_in(shown_text(Client(HTTP_HOST="localhost").get("/signin").content.decode()))
     assert {url: words for url, words in found.items() if words} == {}
+
+
+def test_the_script_lists_read_as_words_not_as_field_names(family):
+    parent = Client(HTTP_HOST="localhost")
+    assert parent.login(username=PARENT, password=PASSWORD)
+    library = shown_text(parent.get("/admin/scripts_app/script/").content.decode())
+    deleted = shown_text(parent.get("/admin/scripts_app/script/?deleted=yes").content.decode())
+    assert "Characters" in library and "Worth checking" in library and "Last changed" in library
+    assert "Character count" not in library and "Select script to change" not in library
+    assert "Deleted scripts you can bring back" in deleted and "can be brought back until" in deleted
