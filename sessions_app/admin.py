@@ -141,12 +141,11 @@ class RehearsalSessionAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "lines_learnt", "now_at", "engine_name", "last_used"]
     list_filter = ["script"]
-    fields = ["play", "role", "now_at", "lines_learnt_by_scene", "cast", "engine_name", "practice_time",
-              "keep_recordings", "started", "last_used"]
     readonly_fields = ["play", "role", "now_at", "lines_learnt_by_scene", "cast", "engine_name", "practice_time",
                        "started", "last_used", "technical"]
     fieldsets = [
-        (None, {"fields": fields}),
+        (None, {"fields": ["play", "role", "now_at", "lines_learnt_by_scene", "cast", "engine_name", "practice_time",
+                           "keep_recordings", "started", "last_used"]}),
         (TECHNICAL, {"classes": ["collapse"], "fields": ["technical"]}),
     ]
     actions = ["delete_rehearsals", "purge_recordings", "purge_cue_recordings"]
