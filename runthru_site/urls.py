@@ -3,7 +3,7 @@ from django.urls import include, path
 
 admin.site.site_header = "RunThru for parents and directors"
 admin.site.site_title = "RunThru admin"
-admin.site.index_title = "Scripts, voices and audio"
+admin.site.index_title = "At a glance"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -6,6 +8,8 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from runthru_site.errors import UserError
@@ -53,6 +57,23 @@ class DeletedFilter(admin.SimpleListFilter):
         return queryset.filter(deleted_at=None)
 
 
+def when_text(moment, *, day_only: bool = False) -> str:
+    """"8 December 2026, 21:30" in the computer's time zone."""
+    if moment is None:
+        return "Not yet"
+    return date_format(timezone.localtime(moment), "j F Y" if day_only else "j F Y, H:i")
+
+
+def delete_each(model_admin, request, queryset, delete, done: str) -> None:
+    """Every app's admin deletes alike: each selected thing through its app's service (so its files and
+    undo go with it), then the parent hears how many went (`done` is like "Deleted {count} voice(s).")."""
+    count = 0
+    for obj in queryset:
+        delete(obj)
+        count += 1
+    model_admin.message_user(request, done.format(count=count))
+
+
 UNDO_NOTE = (f"A deleted script can be brought back for {settings.RUNTHRU_UNDO_DAYS} days: "
              "choose \"Deleted\" on the right, tick it, and pick \"Bring back\".")
 
@@ -75,6 +96,7 @@ class ScriptAdminForm(forms.ModelForm):
     class Meta:
         model = Script
         fields = ["title", "format", "markdown_source"]
+        labels = {"format": "Written as", "markdown_source": "The script's text"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,13 +154,13 @@ class ScriptAdminForm(forms.ModelForm):
 @admin.register(Script)
 class ScriptAdmin(admin.ModelAdmin):
     form = ScriptAdminForm
-    list_display = ["title", "character_count", "line_count", "warning_count", "updated_at", "deleted_at"]
+    list_display = ["title", "character_total", "line_total", "warning_total", "last_changed"]
     list_filter = [DeletedFilter]
     search_fields = ["title"]
-    readonly_fields = ["original", "structure", "created_at", "updated_at"]
+    readonly_fields = ["original", "structure", "added", "last_changed"]
     fieldsets = [
         (None, {"fields": ["title", "format", "upload", "original", "markdown_source", "same_person"]}),
-        ("What RunThru understood", {"fields": ["structure", "created_at", "updated_at"]}),
+        ("What RunThru understood", {"fields": ["structure", "added", "last_changed"]}),
     ]
     actions = ["delete_with_audio", "restore", "delete_for_good"]
 
@@ -206,16 +228,40 @@ class ScriptAdmin(admin.ModelAdmin):
         # the list shows counts; a page that needs the text or parsed JSON loads it when read
         return super().get_queryset(request).defer("parsed_json", "markdown_source")
 
-    @admin.display(description="Characters")
-    def character_count(self, obj: Script) -> int:
+    def changelist_view(self, request, extra_context=None):
+        title = "Deleted scripts you can bring back" if request.GET.get("deleted") == "yes" else "Scripts"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return [*shown, "deleted_when"] if request.GET.get("deleted") == "yes" else shown
+
+    @admin.display(description="Added", ordering="created_at")
+    def added(self, obj: Script) -> str:
+        return when_text(obj.created_at)
+
+    @admin.display(description="Last changed", ordering="updated_at")
+    def last_changed(self, obj: Script) -> str:
+        return when_text(obj.updated_at)
+
+    @admin.display(description="Deleted", ordering="deleted_at")
+    def deleted_when(self, obj: Script) -> str:
+        if obj.deleted_at is None:
+            return "No"
+        until = obj.deleted_at + timedelta(days=settings.RUNTHRU_UNDO_DAYS)
+        day = when_text(obj.deleted_at, day_only=True)
+        return f"{day}; can be brought back until {when_text(until, day_only=True)}"
+
+    @admin.display(description="Characters", ordering="character_count")
+    def character_total(self, obj: Script) -> int:
         return obj.character_count
 
-    @admin.display(description="Lines")
-    def line_count(self, obj: Script) -> int:
+    @admin.display(description="Lines", ordering="line_count")
+    def line_total(self, obj: Script) -> int:
         return obj.line_count
 
-    @admin.display(description="Worth checking")
-    def warning_count(self, obj: Script) -> int:
+    @admin.display(description="Worth checking", ordering="warning_count")
+    def warning_total(self, obj: Script) -> int:
         return obj.warning_count
 
     @admin.display(description="Scenes, characters and warnings")
@@ -223,6 +269,12 @@ class ScriptAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "Saved scripts show their scenes and characters here."
         return render_to_string("admin/scripts_app/structure.html", {"script": obj})
+
+    def get_deleted_objects(self, objs, request):
+        # Deleting a script here hides it, with everything of it, until it is brought back or its time is up.
+        shown = [f"{script}, with its rehearsals and audio: you can bring it back for "
+                 f"{settings.RUNTHRU_UNDO_DAYS} days" for script in objs]
+        return shown, {"scripts": len(shown)}, set(), []
 
     def delete_model(self, request, obj):
         script_soft_delete(script=obj)
@@ -232,21 +284,27 @@ class ScriptAdmin(admin.ModelAdmin):
         for obj in queryset:
             script_soft_delete(script=obj)
 
-    @admin.action(description="Delete selected scripts (they can be brought back for a while)")
+    def get_actions(self, request):
+        # One delete a view: the library's can be undone; only what is already deleted can go for good.
+        actions = super().get_actions(request)
+        hidden = ["delete_with_audio"] if request.GET.get("deleted") == "yes" else ["restore", "delete_for_good"]
+        return {name: action for name, action in actions.items() if name not in hidden}
+
+    @admin.action(description=f"Delete the selected scripts, with their rehearsals and audio "
+                              f"(you can bring them back for {settings.RUNTHRU_UNDO_DAYS} days)")
     def delete_with_audio(self, request, queryset):
         count = queryset.count()
         self.delete_queryset(request, queryset)
         self.message_user(request, f"Deleted {count} script(s). {UNDO_NOTE}")
 
-    @admin.action(description="Bring back the selected deleted scripts")
+    @admin.action(description="Bring back the selected scripts, with their rehearsals and audio")
     def restore(self, request, queryset):
         for obj in queryset:
             script_restore(script=obj)
         self.message_user(request, f"Brought back {queryset.count()} script(s), with their rehearsals and audio.")
 
-    @admin.action(description="Delete the selected scripts for good, with their audio (cannot be undone)")
+    @admin.action(description="Delete the selected scripts for good, with their rehearsals and audio "
+                              "(this cannot be undone)")
     def delete_for_good(self, request, queryset):
-        count = queryset.count()
-        for obj in queryset:
-            script_delete(script=obj)
-        self.message_user(request, f"Deleted {count} script(s) and their audio for good.")
+        delete_each(self, request, queryset, lambda s: script_delete(script=s),
+                    "Deleted {count} script(s) and their audio for good.")

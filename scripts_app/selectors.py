@@ -77,3 +77,8 @@ def script_summary(script: Script, biggest: int = 5) -> dict:
         "warnings": len(script.warnings),
         "from_document": bool(script.original_file),
     }
+
+
+def deleted_scripts():
+    """Deleted scripts still waiting to be brought back, the latest first."""
+    return Script.objects.exclude(deleted_at=None).only("id", "title", "deleted_at").order_by("-deleted_at")

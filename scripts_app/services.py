@@ -28,7 +28,7 @@ COUNT_FIELDS = ("character_count", "line_count", "scene_count", "warning_count")
 # document's entry names its reader (scripts_app/documents), which writes Markdown for the parser.
 UPLOAD_FORMATS = {".md": "auto", ".markdown": "auto", ".txt": "auto", ".spmd": "auto", ".fountain": "fountain",
                   **DOCUMENT_SUFFIXES}
-UPLOAD_IN_WORDS = "a PDF, a Word file (.docx or .odt), a Final Draft file (.fdx) or text (.md, .txt or .fountain)"
+UPLOAD_IN_WORDS = "a PDF, a Word file (.docx or .odt), a Final Draft file (.fdx) or text (Markdown, .txt or Fountain)"
 # For a file picker: the suffixes, and the types phones offer files by.
 UPLOAD_ACCEPT = ",".join(UPLOAD_FORMATS) + (
     ",text/plain,text/markdown,application/pdf,"

@@ -98,7 +98,8 @@ class RehearsalSession(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.script} as {self.user_role}"
+        role = next((c["name"] for c in self.script.characters if c["id"] == self.user_role), self.user_role.upper())
+        return f"{self.script} — {role}"
 
 
 class RefusedAttempt(models.Model):

@@ -8,9 +8,12 @@ from django.utils.html import format_html
 
 from runthru_site.errors import UserError
 from scripts_app.admin import ScriptAdmin as PlainScriptAdmin
+from scripts_app.admin import delete_each
 from scripts_app.models import Script
+from scripts_app.selectors import script_element_by_id
 
 from . import cache
+from .described import character_name, clip_line, engine_label, voice_names
 from .jobs import job_cancel, job_for, job_retry
 from .models import AudioClip, GenerationJob, JobLine, Voice
 from .purge import purge
@@ -26,7 +29,7 @@ admin.site.unregister(Script)
 
 @admin.register(Script)
 class ScriptAdmin(PlainScriptAdmin):
-    list_display = [*PlainScriptAdmin.list_display[:-1], "audio_size", PlainScriptAdmin.list_display[-1]]
+    list_display = [*PlainScriptAdmin.list_display, "audio_size"]
     actions = [*PlainScriptAdmin.actions, "purge_audio", "regenerate_audio"]
 
     @admin.display(description="Audio")
@@ -34,10 +37,10 @@ class ScriptAdmin(PlainScriptAdmin):
         count, total = script_audio_totals(obj.pk)
         return f"{count} clips, {bytes_text(total)}"
 
-    @admin.action(description="Delete the selected scripts' audio")
+    @admin.action(description="Remove the selected scripts' audio to free disk space (Generate makes it again)")
     def purge_audio(self, request, queryset):
         freed = sum(purge(script_id=s.pk).bytes for s in queryset)
-        self.message_user(request, f"Deleted the audio, freeing {freed / 1e6:.1f} MB.")
+        self.message_user(request, f"Removed the audio, freeing {bytes_text(freed)}. Generate makes it again.")
 
     @admin.action(description="Generate the selected scripts' audio again (every role)")
     def regenerate_audio(self, request, queryset):
@@ -45,7 +48,7 @@ class ScriptAdmin(PlainScriptAdmin):
         for s in queryset:
             voices = default_voice_assignments(script=s, user_role=None, engine=engine)
             job_for(script=s, engine=engine, user_role=None, voice_assignments=voices, reuse=False)
-        self.message_user(request, "Queued. Follow the progress under Generation jobs.")
+        self.message_user(request, "Started. The home page of this admin shows what is being made.")
 
 
 FILE_HELP = "A WAV, FLAC, OGG or MP3 recording, 3 to 30 seconds long."
@@ -67,11 +70,11 @@ class VoiceForm(forms.ModelForm):
 
 def family_voice_note() -> str:
     """Which engines speak in a family voice, and whether they can on this computer."""
-    parts = []
-    for label, available, reason in cloning_engines():
-        parts.append(f"{label}: ready." if available else f"{label}: not set up here ({reason.rstrip('.')}).")
-    return ("Family voices are spoken by the voice engines that copy a voice, which need a graphics card "
-            "(GPU) and their model files. " + " ".join(parts))
+    parts = [f"{label}: {'ready' if available else 'not set up on this computer yet'}."
+             for label, available, _ in cloning_engines()]
+    return ("Family voices are spoken by the voice engines that copy a voice. They need a computer with an "
+            "NVIDIA graphics card (GPU) and the engine's model files, which whoever looks after the computer "
+            "installs; RunThru finds them when it next starts. " + " ".join(parts))
 
 
 @admin.register(Voice)
@@ -79,6 +82,16 @@ class VoiceAdmin(admin.ModelAdmin):
     form = VoiceForm
     list_display = ["name", "length", "player", "usable_now", "created_at"]
     readonly_fields = ["player", "length", "usable_by", "created_at"]
+    actions = ["delete_voices"]
+
+    def get_fields(self, request, obj=None):
+        # A new voice has nothing to play yet, and its file box already says who can speak it.
+        return ["name", "description", "file"] if obj is None else super().get_fields(request, obj)
+
+    @admin.action(description="Delete the selected voices and their recordings (this cannot be undone; "
+                              "characters given them are spoken by the first voice of their engine)")
+    def delete_voices(self, request, queryset):
+        delete_each(self, request, queryset, lambda v: voice_delete(voice=v), "Deleted {count} voice(s).")
 
     @admin.display(description="Length", ordering="duration")
     def length(self, obj: Voice) -> str:
@@ -133,9 +146,81 @@ class VoiceAdmin(admin.ModelAdmin):
         voice_delete(voice=obj)
 
 
+class PlayFilter(admin.SimpleListFilter):
+    title = "play"
+    parameter_name = "play"
+
+    def lookups(self, request, model_admin):
+        plays = [(str(pk), title) for pk, title in
+                 Script.objects.filter(audio_clips__isnull=False).distinct().values_list("pk", "title")]
+        return [*plays, ("none", "Said on request (voice previews)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(script=None)
+        return queryset.filter(script_id=self.value()) if self.value() else queryset
+
+
+class EngineFilter(admin.SimpleListFilter):
+    title = "voice engine"
+    parameter_name = "engine"
+
+    def lookups(self, request, model_admin):
+        used = model_admin.get_queryset(request).values_list("engine", flat=True).distinct()
+        return [(name, engine_label(name)) for name in sorted(set(used))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(engine=self.value()) if self.value() else queryset
+
+
+TECHNICAL = "Technical details"
+
+
 @admin.register(AudioClip)
 class AudioClipAdmin(admin.ModelAdmin):
-    list_display = ["line_id", "script", "engine", "voice", "length", "file_size", "player"]
+    list_filter = [PlayFilter, EngineFilter]
+    search_fields = ["script__title"]
+    fieldsets = [
+        (None, {"fields": ["words", "who", "play", "voice_name", "engine_name", "length", "file_size", "player"]}),
+        (TECHNICAL, {"classes": ["collapse"],
+                     "fields": ["line_id", "voice", "engine", "key", "emotion_hash", "path"]}),
+    ]
+    readonly_fields = ["words", "who", "play", "voice_name", "engine_name", "length", "file_size", "player",
+                       "line_id", "voice", "engine", "key", "emotion_hash", "path"]
+    actions = ["purge_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("script")
+
+    def get_list_display(self, request):
+        names = voice_names()  # once a page, not once a row
+
+        @admin.display(description="Voice")
+        def voice_name(obj: AudioClip) -> str:
+            return names.get(obj.voice, obj.voice)
+
+        return ["words", "who", voice_name, "length", "file_size", "player"]
+
+    @admin.display(description="Line")
+    def words(self, obj: AudioClip) -> str:
+        text = clip_line(obj)[1]
+        return (text[:117] + "…" if len(text) > 120 else text) or "Speech made on request (a voice preview)"
+
+    @admin.display(description="Said by")
+    def who(self, obj: AudioClip) -> str:
+        return clip_line(obj)[0] or "—"
+
+    @admin.display(description="Play")
+    def play(self, obj: AudioClip) -> str:
+        return obj.script.title if obj.script_id else "—"
+
+    @admin.display(description="Voice")
+    def voice_name(self, obj: AudioClip) -> str:
+        return voice_names().get(obj.voice, obj.voice)
+
+    @admin.display(description="Voice engine")
+    def engine_name(self, obj: AudioClip) -> str:
+        return engine_label(obj.engine)
 
     @admin.display(description="Length", ordering="duration")
     def length(self, obj: AudioClip) -> str:
@@ -144,19 +229,21 @@ class AudioClipAdmin(admin.ModelAdmin):
     @admin.display(description="Size", ordering="size")
     def file_size(self, obj: AudioClip) -> str:
         return bytes_text(obj.size)
-    list_filter = ["engine", "script"]
-    exclude = ["duration", "size"]  # shown as length and file size, in units a parent reads
-    readonly_fields = [f.name for f in AudioClip._meta.fields if f.name not in ("duration", "size")] + [
-        "length", "file_size", "player"]
-    actions = ["purge_selected"]
 
-    @admin.action(description="Delete the selected clips (rows and files)")
+    @admin.action(description="Delete the selected clips to free disk space (Generate makes them again)")
     def purge_selected(self, request, queryset):
         report = purge(clip_ids=list(queryset.values_list("id", flat=True)))
-        self.message_user(request, f"Deleted {report.rows} clip(s), freeing {report.bytes / 1e6:.1f} MB.")
+        self.message_user(request, f"Deleted {report.rows} clip(s), freeing {bytes_text(report.bytes)}. "
+                                   "Generate makes them again.")
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        purge(clip_ids=[obj.pk])
 
     @admin.display(description="Listen")
     def player(self, obj: AudioClip) -> str:
@@ -175,37 +262,63 @@ class AudioClipAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         _, total = script_audio_totals(None)
-        extra_context = {**(extra_context or {}), "title": f"Audio clips ({bytes_text(total)} in the cache)"}
+        extra_context = {**(extra_context or {}), "title": f"Audio clips ({bytes_text(total)} on disk)"}
         return super().changelist_view(request, extra_context)
 
 
 class FailedLineInline(admin.TabularInline):
     model = JobLine
     verbose_name_plural = "Lines that could not be made"
-    fields = ["line_id", "attempts", "engine_used", "error"]
+    fields = ["line_words", "attempts", "engine_name", "error"]
     readonly_fields = fields
     extra = 0
     can_delete = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(status=JobLine.Status.FAILED)
+        return super().get_queryset(request).filter(status=JobLine.Status.FAILED).select_related("job__script")
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="Line")
+    def line_words(self, obj: JobLine) -> str:
+        element = script_element_by_id(obj.job.script, obj.line_id)
+        if element is None:
+            return "A line since removed from the script"
+        return f"{character_name(obj.job.script, element.get('character', ''))}: {element['text']}"
+
+    @admin.display(description="Voice engine")
+    def engine_name(self, obj: JobLine) -> str:
+        return engine_label(obj.engine_used) if obj.engine_used else "—"
+
 
 @admin.register(GenerationJob)
 class GenerationJobAdmin(admin.ModelAdmin):
-    list_display = ["script", "engine", "state", "progress", "failed", "created_at", "finished_at"]
-    list_filter = ["state", "engine"]
-    readonly_fields = ["script", "session_id", "engine", "user_role", "state", "progress", "total", "made", "cached",
-                       "failed", "error", "audio_length", "time_taken", "created_at", "started_at", "finished_at"]
-    exclude = ["voice_assignments", "fingerprint", "heartbeat_at", "cancel_requested", "audio_seconds"]
+    list_display = ["__str__", "engine_name", "state", "progress", "failed", "created_at"]
+    list_filter = ["state"]
+    fieldsets = [
+        (None, {"fields": ["script", "for_whom", "engine_name", "state", "progress", "made", "cached", "failed",
+                           "error", "audio_length", "time_taken", "created_at", "started_at", "finished_at"]}),
+        (TECHNICAL, {"classes": ["collapse"], "fields": ["session_id", "engine", "user_role", "total"]}),
+    ]
+    readonly_fields = ["script", "for_whom", "engine_name", "state", "progress", "made", "cached", "failed", "error",
+                       "audio_length", "time_taken", "created_at", "started_at", "finished_at",
+                       "session_id", "engine", "user_role", "total"]
     inlines = [FailedLineInline]
     actions = ["retry_failed", "cancel"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="Voices for")
+    def for_whom(self, obj: GenerationJob) -> str:
+        if not obj.user_role:
+            return "Every character"
+        return f"Everyone except {character_name(obj.script, obj.user_role)}, whom the teen plays"
+
+    @admin.display(description="Voice engine")
+    def engine_name(self, obj: GenerationJob) -> str:
+        return engine_label(obj.engine)
 
     @admin.display(description="Audio made")
     def audio_length(self, obj: GenerationJob) -> str:
@@ -218,16 +331,17 @@ class GenerationJobAdmin(admin.ModelAdmin):
     @admin.display(description="Progress")
     def progress(self, obj: GenerationJob) -> str:
         pct = 100 * obj.finished_count // obj.total if obj.total else 100
-        return format_html('<progress max="100" value="{}"></progress> {} / {}', pct, obj.finished_count, obj.total)
+        return format_html('<progress max="100" value="{}"></progress> {} of {} lines', pct, obj.finished_count,
+                           obj.total)
 
     @admin.action(description="Try the failed lines again")
     def retry_failed(self, request, queryset):
         for job in queryset:
             job_retry(job=job)
-        self.message_user(request, f"Queued {queryset.count()} job(s) again.")
+        self.message_user(request, f"Trying {queryset.count()} again.")
 
-    @admin.action(description="Cancel")
+    @admin.action(description="Stop making these voices (what is made so far is kept)")
     def cancel(self, request, queryset):
         for job in queryset:
             job_cancel(job=job)
-        self.message_user(request, "Cancelled. Jobs stop after the lines they are making now.")
+        self.message_user(request, "Stopping. Each stops after the lines it is making now.")

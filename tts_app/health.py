@@ -6,6 +6,7 @@ import shutil
 
 from django.conf import settings
 
+from .described import engine_unavailable_note
 from .engines.registry import engine_names, get_engine
 
 
@@ -43,7 +44,7 @@ def engines_health() -> list[dict]:
             "name": name,
             "label": engine.label,
             "available": avail.available,
-            "reason": avail.reason,
+            "reason": "" if avail.available else engine_unavailable_note(name),
             "loaded": engine.loaded,
             "device": caps.device,
             "gpu": gpu if caps.device.startswith("cuda") else None,

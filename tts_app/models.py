@@ -51,7 +51,7 @@ class AudioClip(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.line_id or self.key[:12]} ({self.engine})"
+        return f"A line of {self.script}" if self.script_id else "Speech made on request"
 
 
 class ClipClaim(models.Model):
@@ -120,7 +120,10 @@ class GenerationJob(models.Model):
         verbose_name = "generation job"
 
     def __str__(self) -> str:
-        return f"{self.script} ({self.engine}, {self.state})"
+        if not self.user_role:
+            return f"{self.script}: every character"
+        role = next((c["name"] for c in self.script.characters if c["id"] == self.user_role), self.user_role.upper())
+        return f"{self.script}: everyone but {role}"
 
     @property
     def finished_count(self) -> int:

@@ -251,3 +251,8 @@ def clip_find(clip_id) -> AudioClip | None:
 
 def voice_find(voice_id) -> Voice | None:
     return Voice.objects.filter(pk=voice_id).first()
+
+
+def jobs_running():
+    """What is being made now, or waits its turn, the oldest first."""
+    return GenerationJob.objects.filter(state__in=GenerationJob.ACTIVE).select_related("script").order_by("created_at")

@@ -7,6 +7,7 @@ from runthru_site.errors import Unavailable, UserError
 from . import audio, cache, casting
 from .adhoc import AdhocClip, adhoc_clip_make
 from .clips import Unspeakable, clip_ready, clip_synthesize, line_spec
+from .described import engine_unavailable_note
 from .engines.base import EngineFailed, EngineUnavailable
 from .engines.registry import available_engine_names, default_engine_name, fallback_chain, get_engine
 from .selectors import engine_checked, engine_voice_required
@@ -68,7 +69,8 @@ def synthesize_one(*, text: str, engine: str | None = None, voice_id: str | None
         raise UserError(f"There's no voice {voice_id!r} for {engine}.", code="unknown_voice", details={"valid": voices})
     availability = get_engine(engine).availability()
     if not availability.available:
-        raise Unavailable(availability.reason, code="engine_unavailable", details={"engine": engine})
+        raise Unavailable(f"{get_engine(engine).label}: {engine_unavailable_note(engine)}", code="engine_unavailable",
+                          details={"engine": engine})
     spec = line_spec(text=text, engine=engine, voice_id=voice_id, emotion=emotion, flat=flat)
     ready = clip_ready(spec.key)
     if ready is not None:

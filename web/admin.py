@@ -8,6 +8,12 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django_q.models import Failure, OrmQ, Schedule, Success
 
+from .dashboard import install
+
 for model in (Group, User, Schedule, Success, Failure, OrmQ):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
+
+# Each list offers its own delete, which says what it deletes and whether it can be undone.
+admin.site.disable_action("delete_selected")
+install(admin.site)

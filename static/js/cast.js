@@ -166,10 +166,12 @@ async function showSession() {
 }
 
 function renderEngines() {
-  ui.engineSelect.replaceChildren(...engines.map((e) => el("option", {
+  // The engines that can speak first; the others last, greyed, each with one short reason.
+  const listed = [...engines.filter((e) => e.available), ...engines.filter((e) => !e.available)];
+  ui.engineSelect.replaceChildren(...listed.map((e) => el("option", {
     value: e.name, selected: e.name === session.tts_engine, disabled: !e.available,
   }, e.available ? e.label : `${e.label} (not available)`)));
-  const notes = engines.filter((e) => !e.available).map((e) => el("li", {}, `${e.label}: ${e.reason || "not available on this computer."}`));
+  const notes = listed.filter((e) => !e.available).map((e) => el("li", {}, `${e.label}: ${e.reason || "not available on this computer."}`));
   ui.engineNotes.replaceChildren(...notes);
   const current = engines.find((e) => e.name === session.tts_engine);
   if (current && !current.available) {

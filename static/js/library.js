@@ -14,6 +14,8 @@ const warningList = document.getElementById("warning-list");
 const dialog = document.getElementById("delete-dialog");
 const foundBox = document.getElementById("upload-found");
 const foundList = document.getElementById("found-list");
+let isParent = false; // only a parent may delete a script, so the teen's sign-in is not offered Delete
+let undoDays = 30;
 
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -22,7 +24,7 @@ function plural(n, word) {
 function scriptItem(script) {
   const castHref = `/scripts/${encodeURIComponent(script.id)}/cast`;
   const deleteButton = el("button", {
-    type: "button", class: "danger small-button", "aria-label": `Delete ${script.title}`,
+    type: "button", class: "danger small-button", "aria-label": `Delete ${script.title}`, hidden: !isParent,
     onclick: () => confirmDelete(script),
   }, "Delete");
   return el("li", { class: "script-item", dataset: { scriptId: String(script.id) } },
@@ -39,7 +41,9 @@ function scriptItem(script) {
 async function load() {
   loading.hidden = false;
   try {
-    const scripts = await api("scripts");
+    const [scripts, health] = await Promise.all([api("scripts"), api("health")]);
+    isParent = Boolean(health.parent);
+    undoDays = health.undo_days || undoDays;
     hideNotice();
     list.replaceChildren(...scripts.map(scriptItem));
     empty.hidden = scripts.length > 0;
@@ -112,7 +116,7 @@ form.addEventListener("submit", async (event) => {
 
 function confirmDelete(script) {
   document.getElementById("delete-text").textContent =
-    `“${script.title}” and all its rehearsals and recorded voices will be deleted. This can't be undone.`;
+    `“${script.title}” and its rehearsals will be deleted. You can bring it back for ${undoDays} days in the parents' area.`;
   dialog.returnValue = "";
   dialog.onclose = async () => {
     if (dialog.returnValue !== "delete") return;

@@ -576,6 +576,8 @@ function stop() {
   ui.cont.disabled = true;
   ui.play.textContent = "▶ Play";
   ui.play.setAttribute("aria-pressed", "false");
+  // what was true while playing ("Your line!") is not once paused; an end-of-scene message stays
+  if (/^Your line|is speaking…$/.test(ui.status.textContent)) ui.status.textContent = "Paused. Press Play to carry on.";
   listener.stop(); // the browser's "recording" light goes off when we aren't rehearsing
   setListenState(null);
   clearInterval(practiceTimer);

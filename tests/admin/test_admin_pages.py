@@ -131,7 +131,9 @@ def test_a_parent_brings_back_a_deleted_script_with_its_rehearsals(parent, sampl
 
 def test_a_parent_can_still_delete_a_script_for_good(parent, sample_text):
     script = script_create(source=sample_text)
-    parent.post("/admin/scripts_app/script/", {"action": "delete_for_good", "_selected_action": [script.pk]})
+    parent.post(f"/admin/scripts_app/script/{script.pk}/delete/", {"post": "yes"})
+    parent.post("/admin/scripts_app/script/?deleted=yes",
+                {"action": "delete_for_good", "_selected_action": [script.pk]})
     assert not Script.objects.exists()
 
 
@@ -221,7 +223,7 @@ def test_the_audio_clip_pages_render(parent):
     clip = clip_make_now(line_spec(text="Light the second lamp.", engine="espeak", voice_id="en-us-f2", emotion=None))
     page = parent.get("/admin/tts_app/audioclip/")
     assert page.status_code == 200
-    assert b"in the cache" in page.content
+    assert b"on disk" in page.content
     assert parent.get(f"/admin/tts_app/audioclip/{clip.pk}/change/").status_code == 200
     played = parent.get(f"/admin/tts_app/audioclip/{clip.pk}/play/")
     assert played.status_code == 200

@@ -38,5 +38,7 @@ class HealthView(APIView):
             "disk_free_bytes": disk_free_bytes(),
             "engines": engines_health(),
             "queue_depth": queue_depth() if database == "ok" else None,
+            "parent": isinstance(request.user, Parent),  # the pages offer a parent's buttons only to a parent
+            "undo_days": settings.RUNTHRU_UNDO_DAYS,
         }
         return Response(body, status=code)
