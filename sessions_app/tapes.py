@@ -22,7 +22,8 @@ from django.utils import timezone
 from runthru_site.errors import NotFound, UserError
 from scripts_app.selectors import is_user_line
 from tts_app.audio import count_words
-from tts_app.clips import clips_make, line_spec
+from tts_app.clips import clip_make_now, clips_make, line_spec
+from tts_app.engines.base import EngineFailed
 from tts_app.selectors import line_spec_for, voice_ids_for
 from tts_app.tapes import Segment, TapeTags, tape_write
 
@@ -205,7 +206,13 @@ def _clip_paths(tape: CueTape, steps: list[Step]) -> list[Path | None]:
                 paths.append(cue_path(step.recording))
             else:
                 result = next(results)
-                paths.append(cache.absolute(result.row.path) if result.row is not None else None)
+                row = result.row
+                if result.status == "busy":  # generation is making this very clip now: wait for it
+                    try:
+                        row = clip_make_now(step.spec)
+                    except EngineFailed:
+                        row = None
+                paths.append(cache.absolute(row.path) if row is not None else None)
         _progress(tape.pk, min(len(steps), start + len(batch)) // 2)
     return paths
 

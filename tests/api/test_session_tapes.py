@@ -249,3 +249,19 @@ def test_a_tape_that_could_not_be_saved_says_why(api, session, django_capture_on
     assert job["state"] == "failed"
     assert "out of disk space" in job["error"]
     assert not CueTape.objects.get().path
+
+
+def test_a_line_generation_is_making_right_now_is_waited_for_not_left_out(tape, monkeypatch):
+    import sessions_app.tapes as tapes
+    from tts_app.clips import ClipResult
+
+    real = tapes.clips_make
+
+    def first_busy(items, **kwargs):
+        results = real(items, **kwargs)
+        return [ClipResult("busy"), *results[1:]]
+
+    monkeypatch.setattr(tapes, "clips_make", first_busy)
+    frames = id3_frames(body(tape("gaps")))
+    titles = [text(v[v.index(b"TIT2") + 10:]).split(":")[0] for f, v in frames if f == "CHAP"]
+    assert titles == ["ANNA", "Your line", "ANNA", "CAROL", "Your line"]
