@@ -231,7 +231,7 @@ function renderShares() {
   const joined = (names) => (names.length < 3 ? names.join(" and ")
     : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`);
   ui.voiceShares.replaceChildren(...shares.map((s) => el("li", {},
-    `${joined(s.characters)} have the same voice (${s.voice_name}) in ${joined(s.scenes)}.`)));
+    `${joined(s.characters)} have the same voice in ${joined(s.scenes)}: ${s.voice_name}.`)));
   ui.voiceShares.hidden = shares.length === 0;
 }
 
