@@ -15,7 +15,8 @@ REPO = Path(__file__).resolve().parent.parent
 LAYERS = ["web", "sessions_app", "tts_app", "scripts_app"]
 # The project package's modules every app may use; they import no app themselves.
 FOUNDATION = {"runthru_site.errors", "runthru_site.env", "runthru_site.datadir", "runthru_site.webservers",
-              "runthru_site.files", "runthru_site.tls", "runthru_site.supervisor", "runthru_site.proxies"}
+              "runthru_site.files", "runthru_site.tls", "runthru_site.supervisor", "runthru_site.proxies",
+              "runthru_site.body_limits"}
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:

@@ -351,10 +351,13 @@ def job_run(*, job_id: int, on_line: Callable[[JobLine, str], None] | None = Non
                 if JobLine.objects.filter(job_id=job_id, status=JobLine.Status.PENDING).exists():
                     break  # the rest is in another worker's hands
                 job.refresh_from_db()
-                if job.failed and job.failed == job.total:
-                    # Nothing to rehearse with: say so as an error, with the first line's reason.
+                if job.failed and job.failed * 2 > job.total:
+                    # Nothing (or too little) to rehearse with: say so as an error, with the first
+                    # line's reason (a disk that filled up part way, say), not "complete".
+                    what = ("None of the lines could be made." if job.failed == job.total
+                            else f"{job.failed} of {job.total} lines could not be made.")
                     _finish(job_id, GenerationJob.State.FAILED, kind="error",
-                            error=f"None of the lines could be made. {_first_failure(job_id)}".strip())
+                            error=f"{what} {_first_failure(job_id)}".strip())
                 else:
                     error = f"{job.failed} line(s) could not be made." if job.failed else ""
                     _finish(job_id, GenerationJob.State.DONE, kind="complete", error=error)

@@ -144,6 +144,25 @@ def test_a_disk_error_while_writing_fails_the_line_cleanly_and_leaves_no_ready_r
     assert AudioClip.objects.count() == 0
 
 
+def test_a_disk_that_fills_up_part_way_ends_the_job_failed_with_the_reason(script, monkeypatch):
+    real_write = cache.write_atomic
+    written = []
+
+    def fills_up(relative, data):
+        if written:
+            raise OSError(28, "No space left on device")
+        written.append(relative)
+        return real_write(relative, data)
+
+    monkeypatch.setattr(cache, "write_atomic", fills_up)
+    job = job_run(job_id=_job(script).pk)
+    assert 0 < job.total - job.failed < job.failed
+    assert job.state == GenerationJob.State.FAILED  # once "complete", with most lines missing
+    last = JobEvent.objects.filter(job=job).last()
+    assert last.kind == "error" and f"{job.failed} of {job.total} lines could not be made." in last.payload["error"]
+    assert "No space left on device" in last.payload["error"]
+
+
 def test_a_failure_at_the_rename_leaves_no_half_written_file(script, monkeypatch):
     import os
 

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,6 +9,7 @@ from runthru_site.proxies import client_address
 from sessions_app import limits
 from sessions_app.signin import DEVICE_COOKIE, SESSION_KEY, pin_verify, token_revoke
 
+from ..parsers import JSONParserNestingSafe
 from .serializers import ErrorSerializer, PinSerializer, TokenSerializer
 
 
@@ -18,7 +18,7 @@ class VerifyPinView(APIView):
     permission_classes = [permissions.AllowAny]
     # JSON only: a form on any other web site could otherwise post wrong PINs from a family's
     # browser and spend their lock-out budget (a cross-site JSON request needs our permission first).
-    parser_classes = [JSONParser]
+    parser_classes = [JSONParserNestingSafe]
 
     @extend_schema(
         request=PinSerializer,
