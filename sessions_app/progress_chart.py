@@ -105,7 +105,7 @@ def progress_svg(scenes: list[SceneProgress], days: list[DayProgress], missed: l
     parts.append(f'<text x="{LEFT}" y="{y}" class="h">Lines missed most often</text>')
     y += 20
     if not missed:
-        parts.append(f'<text x="{LEFT}" y="{y}" class="s">None missed yet.</text>')
+        parts.append(f'<text x="{LEFT}" y="{y}" class="s">No line missed yet.</text>')
         y += 16
     for m in missed:
         times = "once" if m.misses == 1 else f"{m.misses} times"
