@@ -20,6 +20,7 @@ from .fountain import parse_fountain
 from .glued import glued_cue_warnings
 from .limits import PARSE_SECONDS, Budget
 from .markdown import parse_markdown
+from .silent import silent_name_warnings
 from .titles import UNTITLED, front_matter_title
 from .warning_kinds import parent_warnings
 
@@ -51,6 +52,8 @@ def parse_script(text: str, format: str = "auto", title: str | None = None,
         raise no_dialogue(lines, start)
     names = {key: next(iter(info["forms"])) for key, info in builder.chars.items()}
     builder.warnings += glued_cue_warnings(lines, builder.scenes, names)
+    spoken = set(builder.alias_map) | {form for info in builder.chars.values() for form in info["forms"]}
+    builder.warnings += silent_name_warnings(lines, builder.scenes, builder.cast_list, spoken)
     final_title = ((title or "").strip() or found or pg_title
                    or front_matter_title(lines, start, builder.first_speech_line() - 1) or UNTITLED)
     return builder.result(final_title, fmt)

@@ -11,8 +11,9 @@ UNREADABLE_CUE = "unreadable_cue"      # a line shaped like a cue whose name we 
 MISSPELT_CUE = "misspelt_cue"          # a rare cue very like a common name (HERNIA / HERMIA)
 MERGED = "merged"                      # two names read as one person (DOCTOR RANK -> RANK)
 GLUED_CUE = "glued_cue"                # a line inside a speech that looks like another speaker's cue
+SILENT_NAME = "silent_name"            # a name in the cast list or a direction who never speaks
 
-ACTIONABLE = frozenset({EMPTY_CUE, UNREADABLE_CUE, MISSPELT_CUE, MERGED, GLUED_CUE})
+ACTIONABLE = frozenset({EMPTY_CUE, UNREADABLE_CUE, MISSPELT_CUE, MERGED, GLUED_CUE, SILENT_NAME})
 _MAX_LINES = 6  # line numbers listed per group; more are counted
 
 
@@ -44,6 +45,8 @@ _GROUPED = {  # kind -> one line for all of them, when a play has more than _ONE
     UNREADABLE_CUE: "{n} lines look like cues but have no name we can read (lines {lines}).",
     GLUED_CUE: "{n} lines look like someone starting to speak, but were read as part of the speech "
                "before them (lines {lines}). Put a blank line before each, or the name on its own line.",
+    SILENT_NAME: "{n} names in the cast list or stage directions never speak (lines {lines}). Check that "
+                 "their lines start with their name.",
 }
 _ONE_BY_ONE = 3
 
@@ -68,6 +71,6 @@ def parent_warnings(parsed: dict) -> list[dict]:
                         "lines": lines})
         else:
             out.extend({"kind": kind, "message": w.get("message", ""), "lines": [w.get("line", 0)]} for w in found)
-    order = {GLUED_CUE: 0, MERGED: 1, MISSPELT_CUE: 2, UNREADABLE_CUE: 3, EMPTY_CUE: 4}
-    out.sort(key=lambda g: (order.get(g["kind"], 5), g["lines"][0]))
+    order = {GLUED_CUE: 0, SILENT_NAME: 1, MERGED: 2, MISSPELT_CUE: 3, UNREADABLE_CUE: 4, EMPTY_CUE: 5}
+    out.sort(key=lambda g: (order.get(g["kind"], 6), g["lines"][0]))
     return out
