@@ -208,6 +208,9 @@ function renderScene() {
       text.append(el("span", { class: "placeholder" }, "Your line — hold Peek to see it"));
     }
     item.append(text);
+    // Outside .text, so Peek and every rung of the ladder leave the note showing.
+    const note = (session.notes || {})[e.id];
+    if (note) item.append(el("p", { class: "director-note", text: `Note from the director: ${note}` }));
     return item;
   }));
   ui.rangeFrom.max = ui.rangeTo.max = String(list.length);

@@ -17,6 +17,7 @@ let reconnects = 0;
 let poller = null;
 let played = null;
 let ended = false;
+let noteLine = null; // the line the host's note box was last filled for
 
 async function call(path, { method = "GET", json } = {}) {
   const headers = { Accept: "application/json", Authorization: `Bearer ${me.token}` };
@@ -177,7 +178,12 @@ function render(next) {
   const note = current && myLine ? state.note : null;
   $("room-my-note").hidden = !note;
   $("room-my-note").textContent = note ? `Note from the director: ${note}` : "";
-  if (me.host) $("room-note").value = state.note || "";
+  // Refill the host's note box only when the line moves: a state that arrives for the same line
+  // (someone joins, a phone drops) must not wipe a note they are typing.
+  if (me.host && noteLine !== state.position.line_id) {
+    noteLine = state.position.line_id;
+    $("room-note").value = state.note || "";
+  }
   playFreePart(current);
 }
 

@@ -1,7 +1,8 @@
 """Three phones rehearse one scene together (three Chromium contexts: the host and two
 castmates) against two real web processes on the embedded default: join by link, claim parts,
 run the scene to its end with Captain Ida read by RunThru, one castmate's phone drops and comes
-back, and the host jumps back a scene."""
+back, and the host jumps back a scene. A note the host leaves on Maren's line reaches Kim in the
+room and, afterwards, Maren's own rehearse page."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tests.helpers import REPO, child_env, free_port, queued_job
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PIN = "246813"
 PHONE = {"width": 390, "height": 844}
+NOTE = "wait for the laugh"
 
 
 @pytest.fixture
@@ -111,6 +113,7 @@ def test_three_phones_run_a_scene_together(two_web_processes, browser, script):
     host.click("#room-start")
 
     dropped = False
+    noted = None
     for line in lines:
         wait_for_line(pages(), line["id"])
         speaker = line["character"]
@@ -132,6 +135,13 @@ def test_three_phones_run_a_scene_together(two_web_processes, browser, script):
         elif speaker == "maren":
             kim = members["maren"][1]
             kim.wait_for_selector("#room-done:not([disabled])")
+            if noted is None:
+                # The director notes Maren's first line here: Kim sees it at once, and the
+                # rehearsal the room came from (Maren's) shows it later.
+                noted = line
+                host.fill("#room-note", NOTE)
+                host.click("#room-note-save")
+                kim.wait_for_selector(f"#room-my-note >> text=Note from the director: {NOTE}")
             kim.keyboard.press("Space")
         elif speaker == "grandpa-oskar":
             host.click("#room-done")
@@ -147,4 +157,16 @@ def test_three_phones_run_a_scene_together(two_web_processes, browser, script):
     host.select_option("#room-scene", script.scenes[0]["id"])
     first = next(e for e in script.scenes[0]["elements"] if e["type"] == "dialogue")
     wait_for_line(pages(), first["id"])
+
+    # Later, the note waits under that line in Maren's own rehearsal of the play.
+    host.goto(f"{url}/rehearse/{job.session_id}")
+    host.select_option("#scene-select", "1")  # scene 2, where the note is
+    note = host.locator(f'#script-view li[data-line-id="{noted["id"]}"] .director-note')
+    note.wait_for()
+    assert note.is_visible() and note.text_content() == f"Note from the director: {NOTE}"
+    assert host.locator("#script-view .director-note").count() == 1
+    host.click("#settings summary")  # hiding her lines as she learns them keeps the note
+    host.check('input[name="display"][value="hidden"]')
+    host.wait_for_selector(f'#script-view li[data-line-id="{noted["id"]}"] .hidden-line')
+    assert note.is_visible() and note.text_content() == f"Note from the director: {NOTE}"
     assert not errors
