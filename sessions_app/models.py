@@ -78,6 +78,8 @@ class RehearsalSession(models.Model):
     current_scene_index = models.PositiveIntegerField(default=0)
     current_line_index = models.PositiveIntegerField(default=0)
     user_role = models.CharField(max_length=120)
+    # Optional: the admin lists every rehearsal of a play, and a family with two teens needs to tell them apart.
+    name = models.CharField(max_length=40, blank=True, default="", help_text="The teen's first name.")
     voice_assignments = models.JSONField(default=dict, blank=True)
     tts_engine = models.CharField(max_length=40)
     # A simple record of practice: seconds rehearsed and full runs per scene index.
@@ -99,7 +101,8 @@ class RehearsalSession(models.Model):
 
     def __str__(self) -> str:
         role = next((c["name"] for c in self.script.characters if c["id"] == self.user_role), self.user_role.upper())
-        return f"{self.script} — {role}"
+        title = f"{self.script} — {role}"
+        return f"{title} ({self.name}'s rehearsal)" if self.name else title
 
 
 class RefusedAttempt(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 from django.db import transaction
@@ -29,6 +30,23 @@ def _check_role(script: Script, role) -> str:
             details={"valid": ids},
         )
     return role
+
+
+NAME_MAX = 40
+# Bidirectional overrides would let a name reorder the admin's title around it.
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _check_name(name) -> str:
+    if not isinstance(name, str):
+        raise UserError("Your name should be written as text.", code="bad_name")
+    name = name.strip()
+    if len(name) > NAME_MAX:
+        raise UserError(f"Your name can be up to {NAME_MAX} letters long. Try just your first name.",
+                        code="bad_name", details={"max": NAME_MAX})
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") or ch in _BIDI for ch in name):
+        raise UserError("Your name can only have letters, numbers, spaces and punctuation.", code="bad_name")
+    return name
 
 
 def _engine_with_voices(engine) -> str:
@@ -75,14 +93,16 @@ def _check_position(script: Script, scene_index, line_index) -> None:
 
 
 @transaction.atomic
-def session_create(*, script: Script, user_role, voice_assignments=None, tts_engine=None) -> RehearsalSession:
+def session_create(*, script: Script, user_role, voice_assignments=None, tts_engine=None,
+                   name="") -> RehearsalSession:
     role = _check_role(script, user_role)
+    name = _check_name(name)
     engine = _engine_with_voices(tts_engine) if tts_engine is not None else engine_for_new_session()
     given = _check_voices(script, voice_assignments or {})
     voices = default_voice_assignments(script=script, user_role=role, engine=engine)
     voices.update(given)
     return RehearsalSession.objects.create(
-        script=script, user_role=role, tts_engine=engine, voice_assignments=voices,
+        script=script, user_role=role, tts_engine=engine, voice_assignments=voices, name=name,
     )
 
 
@@ -90,6 +110,9 @@ def session_create(*, script: Script, user_role, voice_assignments=None, tts_eng
 def session_update(*, session: RehearsalSession, **changes) -> RehearsalSession:
     script = session.script
     fields = []
+    if "name" in changes:
+        session.name = _check_name(changes["name"])
+        fields.append("name")
     if "user_role" in changes:
         session.user_role = _check_role(script, changes["user_role"])
         fields.append("user_role")

@@ -7,7 +7,7 @@ const $ = (id) => document.getElementById(id);
 
 const ui = {
   title: $("script-title"), loading: $("cast-loading"),
-  roleSection: $("role-section"), roleList: $("role-list"),
+  roleSection: $("role-section"), roleList: $("role-list"), teenName: $("teen-name"),
   mergeFrom: $("merge-from"), mergeInto: $("merge-into"), mergeButton: $("merge-button"), mergeList: $("merge-list"),
   voiceSection: $("voice-section"), engineSelect: $("engine-select"), engineNotes: $("engine-notes"),
   voiceRows: $("voice-rows"), voiceShares: $("voice-shares"), previewAudio: $("preview-audio"),
@@ -119,8 +119,19 @@ function renderRoles() {
       el("span", { class: "role-name" }, c.name),
       el("span", { class: "muted small" }, `${c.line_count} line${c.line_count === 1 ? "" : "s"}`));
   }));
+  ui.teenName.value = session ? session.name : "";
   ui.roleSection.hidden = false;
 }
+
+ui.teenName.addEventListener("change", async () => {
+  if (!session) return; // sent with the role, when the rehearsal starts
+  try {
+    session = await api(`sessions/${session.id}`, { method: "PATCH", json: { name: ui.teenName.value.trim() } });
+    announce("Saved your name.");
+  } catch (error) {
+    showError(error);
+  }
+});
 
 async function pickRole(role) {
   stopStream();
@@ -128,7 +139,9 @@ async function pickRole(role) {
     if (session) {
       session = await api(`sessions/${session.id}`, { method: "PATCH", json: { user_role: role } });
     } else {
-      session = await api("sessions", { method: "POST", json: { script_id: Number(scriptId), user_role: role } });
+      session = await api("sessions", { method: "POST", json: {
+        script_id: Number(scriptId), user_role: role, name: ui.teenName.value.trim(),
+      } });
     }
     announce(`You're playing ${characterName(role)}.`);
     await showSession();

@@ -16,11 +16,11 @@ DELETED = "# The Doctors\n\n## Scene 1\n\n**NORA:** (happily) Good evening.\n\n*
 
 
 def family_seed(sample_text: str):
-    """(script, rehearsal, deleted script): the rehearsal is MAREN's, with three clips made."""
+    """(script, rehearsal, deleted script): the rehearsal is Sam's, as MAREN, with three clips made."""
     User.objects.create_superuser(PARENT, "parent@example.com", PASSWORD)
     pin_set(pin="24681357")
     script = script_create(source=sample_text)
-    session = session_create(script=script, user_role="maren")
+    session = session_create(script=script, user_role="maren", name="Sam")
     lines = list(spoken_lines(script, "maren"))[:3]
     specs = [(line_spec_for(e, engine=session.tts_engine, voice_assignments=session.voice_assignments), e["id"])
              for e in lines]

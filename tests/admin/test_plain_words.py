@@ -60,3 +60,19 @@ def test_the_script_lists_read_as_words_not_as_field_names(family):
     assert "Characters" in library and "Worth checking" in library and "Last changed" in library
     assert "Character count" not in library and "Select script to change" not in library
     assert "Deleted scripts you can bring back" in deleted and "can be brought back until" in deleted
+
+
+def test_a_rehearsal_reads_as_the_play_the_part_and_whose_rehearsal_it_is(family):
+    script, session, _ = family
+    parent = Client(HTTP_HOST="localhost")
+    assert parent.login(username=PARENT, password=PASSWORD)
+    title = "The Lighthouse Keepers — MAREN (Sam's rehearsal)"
+    base = "/admin/sessions_app/rehearsalsession/"
+    assert title in shown_text(parent.get(base).content.decode())
+    assert title in shown_text(parent.get(f"{base}{session.pk}/change/").content.decode())
+
+
+def test_a_rehearsal_with_no_name_reads_as_the_play_and_the_part(family):
+    _, session, _ = family
+    session.name = ""
+    assert str(session) == "The Lighthouse Keepers — MAREN"

@@ -21,6 +21,26 @@ def test_it_starts_a_rehearsal_at_the_top_of_the_play(api, script):
     assert body["audio"]["total"] > 0
 
 
+def test_a_teen_who_gives_their_first_name_sees_it_back_trimmed(api, script):
+    response = start(api, script, name="  Sam ")
+    assert response.status_code == 201
+    assert response.json()["name"] == "Sam"
+    assert api.get(f"/api/sessions/{response.json()['id']}").json()["name"] == "Sam"
+
+
+def test_a_rehearsal_started_without_a_name_has_none(api, script):
+    assert start(api, script).json()["name"] == ""
+
+
+def test_a_name_longer_than_40_letters_is_refused_with_a_reason(api, script):
+    error = assert_error(start(api, script, name="S" * 41), 400, "bad_name")
+    assert "up to 40 letters" in error["message"]
+
+
+def test_a_name_with_a_hidden_control_character_is_refused(api, script):
+    assert_error(start(api, script, name="Sam\u202e"), 400, "bad_name")
+
+
 def test_it_gives_every_other_character_a_different_voice(api, script):
     body = start(api, script, tts_engine="espeak").json()
     others = {c["id"] for c in script.characters} - {"maren"}

@@ -23,6 +23,19 @@ def test_it_moves_the_position(api, session):
     assert body["current_element"] is not None
 
 
+def test_a_teen_can_add_their_name_later_and_take_it_away(api, session):
+    assert patch(api, session, name="Sam").json()["name"] == "Sam"
+    assert patch(api, session, current_line_index=1).json()["name"] == "Sam"
+    assert patch(api, session, name="").json()["name"] == ""
+
+
+def test_a_new_name_longer_than_40_letters_is_refused_and_the_old_one_kept(api, session):
+    patch(api, session, name="Sam")
+    error = assert_error(patch(api, session, name="Samantha " * 5), 400, "bad_name")
+    assert "up to 40 letters" in error["message"]
+    assert api.get(f"/api/sessions/{session['id']}").json()["name"] == "Sam"
+
+
 def test_moving_to_another_scene_starts_at_its_first_line(api, session):
     patch(api, session, current_line_index=3)
     body = patch(api, session, current_scene_index=1).json()

@@ -144,11 +144,18 @@ class ScriptDetailSerializer(serializers.Serializer):
 
 
 # --- sessions -----------------------------------------------------------------
+# The length and the characters are checked by session_create/session_update, so the API and the
+# admin refuse a name with the same words.
+NAME_HELP = ("The teen's first name, so a parent can tell rehearsals apart: up to 40 characters once "
+             "trimmed, no control characters; \"\" for none")
+
+
 class SessionCreateSerializer(serializers.Serializer):
     script_id = serializers.IntegerField(min_value=1)
     user_role = serializers.CharField(max_length=120)
     voice_assignments = serializers.DictField(child=serializers.CharField(max_length=120), required=False)
     tts_engine = serializers.CharField(max_length=40, required=False)
+    name = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, help_text=NAME_HELP)
 
 
 class SessionUpdateSerializer(serializers.Serializer):
@@ -164,6 +171,7 @@ class SessionUpdateSerializer(serializers.Serializer):
                                        help_text="word_perfect, close or gist: how listen mode marks a line")
     practice_minutes = serializers.IntegerField(required=False, min_value=1, max_value=120,
                                                 help_text="About how long Today's practice lasts")
+    name = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, help_text=NAME_HELP)
 
 
 class AudioReadinessSerializer(serializers.Serializer):
@@ -185,6 +193,7 @@ class SessionStateSerializer(serializers.Serializer):
     current_scene_index = serializers.IntegerField()
     current_line_index = serializers.IntegerField()
     user_role = serializers.CharField()
+    name = serializers.CharField(help_text="The teen's first name; \"\" when none was given")
     voice_assignments = serializers.DictField(child=serializers.CharField())
     tts_engine = serializers.CharField()
     created_at = serializers.DateTimeField()

@@ -44,6 +44,7 @@ class SessionViewSet(viewsets.ViewSet):
         session = session_create(
             script=script_get(v["script_id"]), user_role=v["user_role"],
             voice_assignments=v.get("voice_assignments"), tts_engine=v.get("tts_engine"),
+            name=v.get("name", ""),
         )
         return Response(SessionDetailSerializer(session).data, status=201)
 
@@ -56,7 +57,7 @@ class SessionViewSet(viewsets.ViewSet):
     @extend_schema(
         request=SessionUpdateSerializer,
         responses={200: SessionDetailSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
-        summary="Move the position or change role, voices or engine",
+        summary="Move the position or change role, voices, engine or the teen's name",
     )
     def partial_update(self, request, pk=None):
         session = session_get(pk)
