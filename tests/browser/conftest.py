@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.needs import missing
 from tests.speech import wav_bytes
 
 CHROMIUM = os.environ.get("RUNTHRU_CHROMIUM")
@@ -28,7 +29,7 @@ def _chromium_or_skip() -> str:
     if path is None:
         if os.environ.get("RUNTHRU_REQUIRE_BROWSER") == "1":
             pytest.fail("Chromium is not installed, and this run must include the browser tests")
-        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+        missing("Chromium (apt-get install -y chromium)")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
     return path
 

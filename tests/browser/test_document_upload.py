@@ -7,6 +7,7 @@ import pytest
 
 from tests.browser.test_flow import PIN, shoot
 from tests.documents import hostile
+from tests.needs import missing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,7 +17,7 @@ def test_a_parent_uploads_the_schools_pdf_and_checks_the_cast(live_server, brows
 
     pdf = corpus / "documents" / "a_dolls_house_act1_stage.pdf"
     if not pdf.exists():
-        pytest.skip("the PDF is not in the corpus")
+        missing("the PDF in the shared corpus")
     pin_set(pin=PIN)
     page = browser.new_context(viewport={"width": 1200, "height": 850}).new_page()
     page.set_default_timeout(20_000)

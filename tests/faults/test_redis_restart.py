@@ -18,6 +18,7 @@ from channels.layers import channel_layers
 from runthru_site.settings import redis_channel_layers
 from sessions_app.services import session_create
 from tests.helpers import REPO, ScriptedEngine, child_env, job_socket, start_worker, use_engine
+from tests.needs import missing
 from tts_app.engines.base import Capabilities
 from tts_app.jobs import job_for, job_run
 from tts_app.models import AudioClip, GenerationJob
@@ -63,7 +64,7 @@ def _clips_made() -> int:
 
 def test_a_job_finishes_after_redis_restarts_in_the_middle(script, monkeypatch):
     if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed here")
+        missing("redis-server (apt-get install redis-server)")
     use_engine(monkeypatch, ScriptedEngine())
     port, workdir = _free_port(), tempfile.mkdtemp()
     url = f"redis://127.0.0.1:{port}/0"
@@ -114,7 +115,7 @@ class PairsEngine(ScriptedEngine):
 def test_a_websocket_stays_open_while_redis_restarts_mid_job_and_hears_every_line(script, signed_in, settings,
                                                                                   monkeypatch):
     if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed here")
+        missing("redis-server (apt-get install redis-server)")
     use_engine(monkeypatch, PairsEngine())
     port, workdir = _free_port(), tempfile.mkdtemp()
     url = f"redis://127.0.0.1:{port}/0"

@@ -16,6 +16,7 @@ from channels.layers import channel_layers
 import runthru_site.asgi  # noqa: F401, I001
 from runthru_site.settings import redis_channel_layers
 from tests.helpers import REPO, child_env, job_socket, queued_job, run_job_and_listen, start_worker
+from tests.needs import missing
 from web import consumers
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -28,7 +29,7 @@ def redis_db():
         client = redis.Redis.from_url(REDIS_URL)
         client.ping()
     except redis.ConnectionError:
-        pytest.skip("no Redis server at 127.0.0.1:6379")
+        missing("a Redis server at 127.0.0.1:6379")
     client.flushdb()
     yield client
     client.flushdb()
