@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 from scripts_app.services import script_create
 from sessions_app.signin import pin_set
 
+from . import practice_helpers
 from .api_helpers import PIN, SMALL_PLAY, make_client
 
 
@@ -68,3 +69,7 @@ def parent_api(db) -> APIClient:
     client = make_client()
     assert client.login(username="parent", password="a long parent password")
     return client
+
+
+party = pytest.fixture(practice_helpers.party)
+party_session = pytest.fixture(practice_helpers.party_session)

@@ -1,44 +1,14 @@
 """GET /api/sessions/{id}/practice: Today's practice, the teen's lines in order with rung, cue and due time."""
 
-import pytest
 
-from scripts_app.services import script_create
 
 from .api_helpers import assert_error
-
-PLAY = """# The Party
-
-## Scene 1: The Kitchen
-
-**MAYA:** I will not go to the party tonight.
-
-**DAD:** Then you can help me paint the fence.
-
-**MAYA:** Fine. But I am choosing the colour.
-"""
+from .practice_helpers import ids
 
 
-@pytest.fixture
-def play(db):
-    return script_create(source=PLAY)
-
-
-@pytest.fixture
-def session(api, play):
-    return api.post("/api/sessions", {"script_id": play.pk, "user_role": "maya"}, format="json").json()
-
-
-def ids(play):
-    return [e["id"] for e in play.scenes[0]["elements"]]
-
-
-def grade(api, session, line_id, body):
-    return api.post(f"/api/sessions/{session['id']}/practice/{line_id}", body, format="json")
-
-
-def test_todays_practice_lists_the_teens_lines_with_rung_cue_and_due_time(api, session, play):
-    body = api.get(f"/api/sessions/{session['id']}/practice").json()
-    maya, dad, maya2 = ids(play)
+def test_todays_practice_lists_the_teens_lines_with_rung_cue_and_due_time(api, party_session, party):
+    body = api.get(f"/api/sessions/{party_session['id']}/practice").json()
+    maya, dad, maya2 = ids(party)
     assert [x["line_id"] for x in body["lines"]] == [maya, maya2]
     first, second = body["lines"]
     assert first["rung"] == 0 and first["rung_name"] == "full" and first["shown"] == first["text"]
@@ -47,11 +17,11 @@ def test_todays_practice_lists_the_teens_lines_with_rung_cue_and_due_time(api, s
     assert body["minutes"] == 10 and body["next_due"] is None
 
 
-def test_practice_needs_the_pin(anon, session):
-    assert_error(anon.get(f"/api/sessions/{session['id']}/practice"), 401)
+def test_practice_needs_the_pin(anon, party_session):
+    assert_error(anon.get(f"/api/sessions/{party_session['id']}/practice"), 401)
 
 
-def test_the_practice_length_is_a_setting(api, session):
-    assert api.patch(f"/api/sessions/{session['id']}", {"practice_minutes": 5}, format="json").status_code == 200
-    assert api.get(f"/api/sessions/{session['id']}/practice").json()["minutes"] == 5
-    assert_error(api.patch(f"/api/sessions/{session['id']}", {"practice_minutes": 0}, format="json"), 400)
+def test_the_practice_length_is_a_setting(api, party_session):
+    assert api.patch(f"/api/sessions/{party_session['id']}", {"practice_minutes": 5}, format="json").status_code == 200
+    assert api.get(f"/api/sessions/{party_session['id']}/practice").json()["minutes"] == 5
+    assert_error(api.patch(f"/api/sessions/{party_session['id']}", {"practice_minutes": 0}, format="json"), 400)
