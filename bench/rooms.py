@@ -204,7 +204,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--web-procs", type=int, default=2)
     parser.add_argument("--database-url", default=os.environ.get("RUNTHRU_BENCH_ROOMS_PG",
-                                                                 "postgres://postgres@127.0.0.1:5432/test_i29"))
+                                                                 "postgres://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--redis-url", default=os.environ.get("RUNTHRU_BENCH_ROOMS_REDIS", "redis://127.0.0.1:6379/6"))
     args = parser.parse_args()
 
