@@ -15,7 +15,6 @@ Uses a fresh temporary data dir and SQLite.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -24,18 +23,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-CORPUS = REPO.parent / "shared" / "corpus"
-
-
-def _setup(data_dir: str) -> None:
-    os.environ["RUNTHRU_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "runthru_site.settings")
-    import django
-
-    from runthru_site.datadir import prepare
-
-    prepare()
-    django.setup()
+from pregenerate import CORPUS, _setup  # noqa: E402 (bench/ is on the path: one set-up for both)
 
 
 def _lame_alone(seconds: float, rate: int) -> float:

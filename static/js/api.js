@@ -122,6 +122,16 @@ export function showError(error, retry = null) {
   showNotice(error.message || String(error), { retry: canRetry ? retry : null });
 }
 
+// The rehearse and practice pages both open a rehearsal by its id: one answer when it is gone.
+export function showRehearsalError(error, retry) {
+  if (error.status === 404) {
+    showNotice("We couldn't find that rehearsal. It may have been deleted.",
+      { link: { href: "/", text: "Back to my scripts" } });
+  } else if (error.status !== 401) {
+    showError(error, retry);
+  }
+}
+
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {

@@ -1,6 +1,6 @@
 // Today's practice: the lines due (weakest first, then a few new ones), each after its cue and
 // shown at its rung; the teen says it, taps to see it, and grades it. Then the progress picture.
-import { api, el, formatDuration, hideNotice, showError, showNotice } from "./api.js";
+import { api, el, formatDuration, hideNotice, showError, showRehearsalError } from "./api.js";
 import { gradeButtons, RUNG_WORDS, sendGrade } from "./ladder.js";
 
 const sessionId = location.pathname.split("/")[2];
@@ -112,12 +112,7 @@ async function load() {
     await loadPlan();
     hideNotice();
   } catch (error) {
-    if (error.status === 404) {
-      showNotice("We couldn't find that rehearsal. It may have been deleted.",
-        { link: { href: "/", text: "Back to my scripts" } });
-    } else if (error.status !== 401) {
-      showError(error, load);
-    }
+    showRehearsalError(error, load);
     return;
   }
   refreshChart();

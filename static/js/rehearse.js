@@ -1,4 +1,4 @@
-import { announce, api, csrfToken, el, formatDuration, goToSignIn, hideNotice, showError, showNotice } from "./api.js";
+import { announce, api, csrfToken, el, formatDuration, goToSignIn, hideNotice, showError, showRehearsalError } from "./api.js";
 import { JobFollower } from "./job_follow.js";
 import { firstLetters, offerGrade, shownAt } from "./ladder.js";
 import { Listener } from "./listen.js";
@@ -74,12 +74,7 @@ async function load() {
     script = await api(`scripts/${encodeURIComponent(session.script_id)}`);
     hideNotice();
   } catch (error) {
-    if (error.status === 404) {
-      showNotice("We couldn't find that rehearsal. It may have been deleted.",
-        { link: { href: "/", text: "Back to my scripts" } });
-    } else if (error.status !== 401) {
-      showError(error, load);
-    }
+    showRehearsalError(error, load);
     return;
   } finally {
     ui.loading.hidden = true;
